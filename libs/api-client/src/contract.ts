@@ -49,3 +49,30 @@ export interface ResourceClient<T extends KubeObject> {
   delete(namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<T>;
   watch(opts: WatchOptions, handlers: WatchHandlers<T>): Watch;
 }
+
+export interface InformerHandlers<T extends KubeObject> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+/**
+ * List, then watch from the list's resourceVersion, keeping a local cache.
+ * Relists on 410 Gone, reconnects with backoff; handlers see a consistent stream
+ * (a relist delivers the differences as add/update/delete).
+ */
+export interface Informer<T extends KubeObject> {
+  readonly resource: string;
+  /** resolves once the first list is in the cache */
+  start(): Promise<void>;
+  stop(): void;
+  hasSynced(): boolean;
+  /** cached objects, optionally of one namespace */
+  list(namespace?: string): T[];
+  get(namespace: string | undefined, name: string): T | undefined;
+  addIndexer(name: string, keys: (obj: T) => string[]): void;
+  byIndex(name: string, key: string): T[];
+  on(handlers: InformerHandlers<T>): void;
+  /** the latest resourceVersion seen */
+  lastResourceVersion(): string;
+}
