@@ -1,0 +1,2 @@
+/** Returns a float in [0, 1); injectable so tests can make allocation order deterministic. */
+export type RandomSource = () => number;
