@@ -1,1 +1,3 @@
-export {};
+export * from './store';
+export * from './watch-hub';
+export * from './file-store';
