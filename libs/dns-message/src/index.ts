@@ -1,1 +1,7 @@
-export {};
+export * from './constants';
+export * from './errors';
+export * from './types';
+export * from './name';
+export * from './decode';
+export * from './encode';
+export * from './build';
