@@ -1,1 +1,3 @@
-export {};
+export * from './load';
+export * from './object-codec';
+export * from './status-codec';
