@@ -1,1 +1,5 @@
-export {};
+export * from './view';
+export * from './names';
+export * from './answer';
+export * from './cluster-index';
+export * from './testing';
