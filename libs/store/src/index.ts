@@ -1,3 +1,4 @@
 export * from './store';
 export * from './watch-hub';
 export * from './file-store';
+export * from './etcd-store';
