@@ -1,0 +1,91 @@
+// Pure Endpoints building (Kubernetes' endpoints controller): one address per pod,
+// subsets grouped by the pod's resolved port set, ready pods in `addresses`, the rest in
+// `notReadyAddresses`.
+import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Node, Pod, Service } from '@svcnet/api-types';
+import { canonicalJson } from './canonical';
+import { LABEL_HEADLESS, LABEL_SKIP_MIRROR } from './names';
+import { endpointHostname, podEndpointState, serviceSelects } from './pod-endpoint-state';
+import { resolveTargetPort } from './target-port';
+
+function compareAddress(a: EndpointAddress, b: EndpointAddress): number {
+  return ipCompare(a.ip, b.ip) || String(a.targetRef?.name ?? '').localeCompare(String(b.targetRef?.name ?? ''));
+}
+
+/** Numeric order for IPv4 ("10.0.0.9" before "10.0.0.10"), string order otherwise. */
+export function ipCompare(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  if (pa.length === 4 && pb.length === 4 && pa.every(Number.isFinite) && pb.every(Number.isFinite)) {
+    for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+    return 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function buildSubsets(svc: Service, pods: Pod[], nodeOf: (name: string) => Node | undefined): EndpointSubset[] {
+  const publish = !!svc.spec.publishNotReadyAddresses;
+  const servicePorts = svc.spec.ports ?? [];
+  const headless = svc.spec.clusterIP === 'None';
+  const groups = new Map<string, { ports: EndpointPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }>();
+  for (const pod of pods) {
+    if (!serviceSelects(svc, pod)) continue;
+    const st = podEndpointState(pod, nodeOf);
+    if (!st) continue;
+    const ports: EndpointPort[] = [];
+    for (const sp of servicePorts) {
+      const port = resolveTargetPort(sp, pod);
+      if (port === undefined) continue;
+      ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+    }
+    // A pod none of whose ports resolve is no endpoint, except for a port-less headless Service.
+    if (ports.length === 0 && !(servicePorts.length === 0 && headless)) continue;
+    const hostname = endpointHostname(svc, pod);
+    const addr: EndpointAddress = {
+      ip: st.ip,
+      ...(hostname ? { hostname } : {}),
+      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
+    };
+    const key = canonicalJson(ports);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { ports, ready: [], notReady: [] }));
+    if (publish || (st.podReady && !st.terminating)) g.ready.push(addr);
+    else g.notReady.push(addr);
+  }
+  const subsets: EndpointSubset[] = [];
+  for (const [, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const s: EndpointSubset = {};
+    if (g.ready.length) s.addresses = g.ready.sort(compareAddress);
+    if (g.notReady.length) s.notReadyAddresses = g.notReady.sort(compareAddress);
+    if (g.ports.length) s.ports = g.ports;
+    subsets.push(s);
+  }
+  return subsets;
+}
+
+/** Labels of a controller-managed Endpoints: the Service's, plus skip-mirror and headless. */
+export function endpointsLabels(svc: Service): Record<string, string> {
+  const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}), [LABEL_SKIP_MIRROR]: 'true' };
+  if (svc.spec.clusterIP === 'None') labels[LABEL_HEADLESS] = '';
+  else delete labels[LABEL_HEADLESS];
+  return labels;
+}
+
+/** The Endpoints object the Service should have. */
+export function desiredEndpoints(svc: Service, pods: Pod[], nodeOf: (name: string) => Node | undefined): Endpoints {
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, labels: endpointsLabels(svc) },
+    subsets: buildSubsets(svc, pods, nodeOf),
+  };
+}
+
+/** undefined when `existing` already says what `desired` says; otherwise the object to write. */
+export function endpointsUpdate(existing: Endpoints | undefined, desired: Endpoints): Endpoints | undefined {
+  if (!existing) return desired;
+  const sameSubsets = canonicalJson(existing.subsets ?? []) === canonicalJson(desired.subsets ?? []);
+  const sameLabels = canonicalJson(existing.metadata.labels ?? {}) === canonicalJson(desired.metadata.labels ?? {});
+  if (sameSubsets && sameLabels) return undefined;
+  return { ...existing, metadata: { ...existing.metadata, labels: desired.metadata.labels }, subsets: desired.subsets };
+}
