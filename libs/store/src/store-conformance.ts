@@ -126,4 +126,49 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     assert.deepEqual(w.events.map((e) => e.object.metadata.name), ['b', 'c']);
     assert.ok(revisionOf(c) > revisionOf(b));
   });
+
+  test(`${name}: a delete has its own revision, and a list revision is a watch start`, async (t) => {
+    const s = await factory.create();
+    t.after(() => s.close());
+    const a = await s.create('/services/default/a', obj('a'));
+    await s.create('/services/default/b', obj('b'));
+    const l = await s.list('/services/');
+    const w = collect(s, '/services/', l.revision);
+    t.after(() => w.stop());
+    const d = await s.delete('/services/default/a', revisionOf(a));
+    assert.ok(revisionOf(d) > l.revision);
+    assert.equal(await s.currentRevision(), revisionOf(d));
+    await w.until(1);
+    assert.equal(w.events.length, 1); // nothing from before the list
+    assert.equal(w.events[0].type, 'delete');
+    assert.equal(w.events[0].revision, revisionOf(d));
+    assert.equal(revisionOf(w.events[0].object), revisionOf(d));
+    assert.equal(revisionOf(w.events[0].prevObject!), revisionOf(a));
+    await assert.rejects(s.update('/services/default/a', a, revisionOf(a)), (e) => isStoreError(e, 'NotFound'));
+    await assert.rejects(s.delete('/services/default/a', revisionOf(a)), (e) => isStoreError(e, 'NotFound'));
+  });
+
+  test(`${name}: watch events arrive in revision order with previous objects`, async (t) => {
+    const s = await factory.create();
+    t.after(() => s.close());
+    const from = await s.currentRevision();
+    const w = collect(s, '/services/', from);
+    t.after(() => w.stop());
+    let cur = await s.create('/services/default/a', obj('a'));
+    const writes = [cur];
+    for (let i = 0; i < 20; i++) {
+      const [x] = await Promise.all([s.update('/services/default/a', obj('a', { spec: { i } }), revisionOf(cur)), s.create(`/services/default/n${i}`, obj(`n${i}`))]);
+      cur = x;
+      writes.push(x);
+    }
+    await w.until(41);
+    const revs = w.events.map((e) => e.revision);
+    assert.deepEqual(revs, [...revs].sort((x, y) => x - y));
+    assert.equal(new Set(revs).size, 41);
+    const updates = w.events.filter((e) => e.key === '/services/default/a');
+    assert.deepEqual(updates.map((e) => e.revision), writes.map(revisionOf));
+    for (let i = 1; i < updates.length; i++) assert.equal(revisionOf(updates[i].prevObject!), updates[i - 1].revision);
+    assert.equal(updates[0].prevObject, undefined);
+    assert.deepEqual(updates[20].object.spec, { i: 19 });
+  });
 }
