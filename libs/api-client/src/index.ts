@@ -1,1 +1,4 @@
 export * from './contract';
+export * from './grpc-client';
+export * from './informer';
+export * from './client-flags';
