@@ -1,0 +1,3 @@
+export * from './app-process';
+export * from './test-apiserver';
+export * from './wait-for';
