@@ -1,1 +1,9 @@
-export {};
+export * from './proxy-state';
+export * from './ruleset';
+export * from './service-ports';
+export * from './endpoints';
+export * from './chain-names';
+export * from './base-chains';
+export * from './render-ruleset';
+export * from './diff';
+export * from './stale-udp';

@@ -1,0 +1,152 @@
+// renderRuleset: the whole desired table from Services, EndpointSlices and node facts.
+// Pure and deterministic (same input, same output), so it can be diffed and golden-tested.
+import {
+  DROP,
+  cidr,
+  concat,
+  element,
+  gotoChain,
+  ipv4,
+  mapEntry,
+  num,
+  port,
+  proto,
+  ref,
+  rule,
+  setRef,
+  type RuleText,
+} from '@svcnet/nftables';
+import { BASE_CHAINS, BASE_SETS, CHAIN, SET } from './base-chains';
+import { affinitySet, clusterChain, endpointChain, externalChain, localChain, serviceChain } from './chain-names';
+import { endpointsFor, slicesByService, usable, type EndpointInfo } from './endpoints';
+import { DEFAULT_TABLE, type ProxyState } from './proxy-state';
+import { RulesetBuilder, type Ruleset } from './ruleset';
+import { hasExternalDestinations, servicePorts, type ServicePortInfo } from './service-ports';
+
+export function renderRuleset(state: ProxyState): Ruleset {
+  const b = new RulesetBuilder('ip', state.tableName ?? DEFAULT_TABLE);
+  for (const decl of BASE_CHAINS) b.chain(decl.spec, decl.rules);
+  for (const s of BASE_SETS) b.set(s);
+  for (const c of state.clusterCIDRs) b.addElement(SET.clusterCIDRs, element(cidr(c)));
+
+  const slices = slicesByService(state.endpointSlices);
+  const services = [...state.services].sort((x, y) =>
+    byKey(x) < byKey(y) ? -1 : byKey(x) > byKey(y) ? 1 : 0,
+  );
+  for (const svc of services) {
+    for (const sp of servicePorts(svc)) {
+      const eps = endpointsFor(sp, slices.get(`${sp.namespace}/${sp.serviceName}`) ?? []);
+      renderServicePort(b, sp, eps, state.nodeName);
+    }
+  }
+  return b.build();
+}
+
+function renderServicePort(b: RulesetBuilder, sp: ServicePortInfo, eps: EndpointInfo[], nodeName: string): void {
+  const all = usable(eps);
+  // Local endpoints fall back to serving+terminating on their own, as in kube-proxy.
+  const local = usable(eps.filter((e) => e.nodeName === nodeName));
+  const internal = sp.internalPolicyLocal ? local : all;
+  const p = proto(sp.protocol);
+  const rejectVerdict = gotoChain(CHAIN.reject);
+
+  let service: string | undefined;
+  if (sp.clusterIP) {
+    const key = concat(ipv4(sp.clusterIP), p, port(sp.port));
+    if (internal.length > 0) {
+      service = serviceChain(sp);
+      b.chain({ name: service }, [
+        // Off-cluster sources (the node itself, other hosts) are masqueraded so replies
+        // come back through this node; pod sources are kept as they are.
+        rule`ip daddr ${ipv4(sp.clusterIP)} ip saddr != ${setRef(SET.clusterCIDRs)} jump ${ref(CHAIN.markForMasquerade)}`,
+        ...selectionRules(b, sp, internal),
+      ]);
+      b.addElement(SET.serviceIPs, element(key, gotoChain(service)));
+    } else {
+      // No endpoints at all: reject. Endpoints exist but none local (policy Local): drop.
+      b.addElement(SET.noEndpointServices, element(key, all.length === 0 ? rejectVerdict : DROP));
+    }
+  }
+
+  if (!hasExternalDestinations(sp)) return;
+  const externalKeys = [...sp.externalIPs, ...sp.loadBalancerIPs].map((ip) => concat(ipv4(ip), p, port(sp.port)));
+  const nodePortKey = sp.nodePort !== undefined ? concat(p, port(sp.nodePort)) : undefined;
+  if (all.length === 0) {
+    for (const k of externalKeys) b.addElement(SET.noEndpointServices, element(k, rejectVerdict));
+    if (nodePortKey) b.addElement(SET.noEndpointNodePorts, element(nodePortKey, rejectVerdict));
+    return;
+  }
+  const toAll = service && !sp.internalPolicyLocal ? service : selectionChain(b, clusterChain(sp), sp, all);
+  const external = externalChain(sp);
+  let rules: RuleText[];
+  if (!sp.externalPolicyLocal) {
+    rules = [rule`jump ${ref(CHAIN.markForMasquerade)}`, rule`goto ${ref(toAll)}`];
+  } else {
+    rules = [
+      // Pods reaching an external address are cluster traffic: any endpoint, no masquerade.
+      rule`ip saddr ${setRef(SET.clusterCIDRs)} goto ${ref(toAll)}`,
+      // The node itself (e.g. curl to its own NodePort): masquerade so replies return.
+      rule`fib saddr type local jump ${ref(CHAIN.markForMasquerade)}`,
+      rule`fib saddr type local goto ${ref(toAll)}`,
+    ];
+    if (local.length > 0) {
+      const toLocal = service && sp.internalPolicyLocal ? service : selectionChain(b, localChain(sp), sp, local);
+      // External clients keep their source IP: no mark, local endpoints only.
+      rules.push(rule`goto ${ref(toLocal)}`);
+    } else {
+      rules.push(rule`drop`);
+    }
+  }
+  b.chain({ name: external }, rules);
+  for (const k of externalKeys) b.addElement(SET.serviceIPs, element(k, gotoChain(external)));
+  if (nodePortKey) b.addElement(SET.serviceNodePorts, element(nodePortKey, gotoChain(external)));
+}
+
+function selectionChain(b: RulesetBuilder, name: string, sp: ServicePortInfo, eps: EndpointInfo[]): string {
+  if (!b.hasChain(name)) b.chain({ name }, selectionRules(b, sp, eps));
+  return name;
+}
+
+// Affinity first (a client seen recently goes back to its endpoint), then a random pick.
+function selectionRules(b: RulesetBuilder, sp: ServicePortInfo, eps: EndpointInfo[]): RuleText[] {
+  const chains = eps.map((ep) => ensureEndpoint(b, sp, ep));
+  const rules: RuleText[] = [];
+  if (sp.affinityTimeoutSeconds !== undefined) {
+    eps.forEach((ep, i) => {
+      rules.push(rule`ip saddr ${setRef(affinitySet(sp, ep, sp.affinityTimeoutSeconds!))} goto ${ref(chains[i])}`);
+    });
+  }
+  const entries = chains.map((c, i) => mapEntry(num(i), gotoChain(c)));
+  rules.push(rule`numgen random mod ${num(chains.length)} vmap { ${entries} }`);
+  return rules;
+}
+
+function ensureEndpoint(b: RulesetBuilder, sp: ServicePortInfo, ep: EndpointInfo): string {
+  const name = endpointChain(sp, ep);
+  if (b.hasChain(name)) return name;
+  const rules: RuleText[] = [
+    // Hairpin: a pod reaching itself through the service must be masqueraded, or it would
+    // answer itself directly and the client socket would not recognise the reply.
+    rule`ip saddr ${ipv4(ep.ip)} jump ${ref(CHAIN.markForMasquerade)}`,
+  ];
+  if (sp.affinityTimeoutSeconds !== undefined) {
+    const set = affinitySet(sp, ep, sp.affinityTimeoutSeconds);
+    b.set({ name: set, kind: 'set', typeOf: 'ip saddr', flags: ['dynamic', 'timeout'], timeoutSeconds: sp.affinityTimeoutSeconds });
+    rules.push(rule`update ${setRef(set)} { ip saddr }`);
+  }
+  rules.push(rule`meta l4proto ${proto(sp.protocol)} dnat to ${ipv4(ep.ip)}:${port(ep.port)}`);
+  b.chain({ name }, rules);
+  if (sp.protocol === 'udp') {
+    b.udpEndpoints.push({
+      servicePortName: sp.servicePortName,
+      frontendIPs: [...(sp.clusterIP ? [sp.clusterIP] : []), ...sp.externalIPs, ...sp.loadBalancerIPs],
+      port: sp.port,
+      ...(sp.nodePort !== undefined ? { nodePort: sp.nodePort } : {}),
+      endpointIP: ep.ip,
+      endpointPort: ep.port,
+    });
+  }
+  return name;
+}
+
+const byKey = (s: { metadata: { namespace?: string; name?: string } }) => `${s.metadata.namespace ?? ''}/${s.metadata.name ?? ''}`;

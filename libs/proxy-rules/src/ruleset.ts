@@ -1,0 +1,86 @@
+// A Ruleset is the desired content of our table: chains (with ordered rules) and sets/maps
+// (with elements). renderRuleset produces one; diff compares it with what the kernel has.
+import { shortHash, type ChainSpec, type Element, type Family, type RuleText, type SetSpec } from '@svcnet/nftables';
+
+export interface DesiredRule {
+  text: RuleText;
+  // Content id (hash of text) written as the rule comment, so the kernel's copy is recognisable.
+  comment: string;
+}
+
+export interface DesiredChain extends ChainSpec {
+  rules: DesiredRule[];
+}
+
+export interface DesiredSet extends SetSpec {
+  elements: Element[];
+}
+
+// One UDP (service frontend, endpoint) pair; the node-agent clears conntrack for pairs that go away.
+export interface UdpEndpoint {
+  servicePortName: string;
+  frontendIPs: string[];
+  port: number;
+  nodePort?: number;
+  endpointIP: string;
+  endpointPort: number;
+}
+
+export interface Ruleset {
+  family: Family;
+  table: string;
+  chains: DesiredChain[];
+  sets: DesiredSet[];
+  udpEndpoints: UdpEndpoint[];
+}
+
+export function desiredRule(text: RuleText): DesiredRule {
+  return { text, comment: `id:${shortHash(text)}` };
+}
+
+// RulesetBuilder collects chains and sets by name; adding the same name twice is a bug.
+export class RulesetBuilder {
+  private readonly chains = new Map<string, DesiredChain>();
+  private readonly sets = new Map<string, DesiredSet>();
+  readonly udpEndpoints: UdpEndpoint[] = [];
+
+  constructor(
+    readonly family: Family,
+    readonly table: string,
+  ) {}
+
+  chain(spec: ChainSpec, rules: RuleText[] = []): DesiredChain {
+    if (this.chains.has(spec.name)) throw new Error(`duplicate chain ${spec.name}`);
+    const c: DesiredChain = { ...spec, rules: rules.map(desiredRule) };
+    this.chains.set(spec.name, c);
+    return c;
+  }
+
+  hasChain(name: string): boolean {
+    return this.chains.has(name);
+  }
+
+  set(spec: SetSpec, elements: Element[] = []): DesiredSet {
+    if (this.sets.has(spec.name)) throw new Error(`duplicate set ${spec.name}`);
+    const s: DesiredSet = { ...spec, elements: [...elements] };
+    this.sets.set(spec.name, s);
+    return s;
+  }
+
+  getSet(name: string): DesiredSet {
+    const s = this.sets.get(name);
+    if (!s) throw new Error(`no set ${name}`);
+    return s;
+  }
+
+  // Map keys must be unique; when two services claim the same key the first one wins
+  // (e.g. the same external IP:port on two Services), as with kube-proxy's maps.
+  addElement(set: string, e: Element): void {
+    const s = this.getSet(set);
+    if (!s.elements.some((x) => x.key === e.key)) s.elements.push(e);
+  }
+
+  build(): Ruleset {
+    return { family: this.family, table: this.table, chains: [...this.chains.values()], sets: [...this.sets.values()], udpEndpoints: this.udpEndpoints };
+  }
+}
