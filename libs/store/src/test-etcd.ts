@@ -27,7 +27,7 @@ let hooked = false;
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => {
+  const cleanup = (): void => {
     for (const e of live) {
       try {
         if (e.proc.pid && e.proc.exitCode === null) process.kill(e.proc.pid, 'SIGKILL');
@@ -36,7 +36,16 @@ function hookExit(): void {
       }
       fs.rmSync(e.dir, { recursive: true, force: true });
     }
-  });
+    live.clear();
+  };
+  process.on('exit', cleanup);
+  // 'exit' does not run when a signal ends the process: clean up, then die of the signal.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.kill(process.pid, sig);
+    });
+  }
 }
 
 async function freePort(): Promise<number> {
