@@ -1,1 +1,14 @@
-export {};
+export { FieldError, CAUSE_REASON, type FieldErrorType } from './field-error';
+export { GoLiteral, formatGoValue } from './go-value-format';
+export { invalidError } from './invalid-error';
+export * from './name-formats';
+export * from './ip-formats';
+export { validateObjectMeta, validateObjectMetaUpdate, validateLabels, validateAnnotations, type NameFormat } from './object-meta-validation';
+export { defaultService, normalizeClusterIPs, isExternallyAccessible, DEFAULT_CLIENT_IP_TIMEOUT_SECONDS } from './service-defaults';
+export { validateService, validateServiceUpdate, type ServiceValidationOptions } from './service-validation';
+export { defaultPodSpec } from './pod-defaults';
+export { validatePod, validatePodSpec, validatePodUpdate } from './pod-validation';
+export { validateWorkload, validateWorkloadUpdate, selectorMatches } from './workload-validation';
+export { validateEndpoints, validateEndpointSlice } from './endpoints-validation';
+export { validateNamespace, validateNode, validateNodeUpdate, validateEvent } from './cluster-object-validation';
+export { validateObject, defaultObject } from './validate-object';
