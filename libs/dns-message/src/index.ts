@@ -5,3 +5,4 @@ export * from './name';
 export * from './decode';
 export * from './encode';
 export * from './build';
+export * from './fuzz';
