@@ -1,5 +1,6 @@
 // How a pod counts as an endpoint: included at all, ready, serving, terminating.
 import type { Node, Pod, Service } from '@svcnet/api-types';
+import { matchesServiceSelector } from '@svcnet/selectors';
 
 export interface PodEndpointState {
   ip: string;
@@ -27,11 +28,7 @@ export function podEndpointState(pod: Pod, nodeOf: (name: string) => Node | unde
 
 /** Service selector as a map: every key must equal. An empty selector selects nothing here. */
 export function serviceSelects(svc: Service, pod: Pod): boolean {
-  const sel = svc.spec.selector;
-  if (!sel || Object.keys(sel).length === 0) return false;
-  if (pod.metadata.namespace !== svc.metadata.namespace) return false;
-  const labels = pod.metadata.labels ?? {};
-  return Object.entries(sel).every(([k, v]) => labels[k] === v);
+  return pod.metadata.namespace === svc.metadata.namespace && matchesServiceSelector(svc.spec.selector, pod.metadata.labels);
 }
 
 export function hasSelector(svc: Service): boolean {

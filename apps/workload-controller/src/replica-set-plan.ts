@@ -2,7 +2,7 @@
 import type { Pod, PodTemplateSpec, ReplicaSet } from '@svcnet/api-types';
 import { isPodActive, isPodAvailable, isPodReady } from './pod-state';
 import { LABEL_POD_TEMPLATE_HASH, generateName } from './names';
-import { matchesLabelSelector } from './label-selector';
+import { matchesLabelSelector } from '@svcnet/selectors';
 
 /** Kubernetes creates at most this many pods per sync (slow start keeps it gentle). */
 export const BURST_REPLICAS = 500;

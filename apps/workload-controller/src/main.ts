@@ -1,0 +1,59 @@
+// workload-controller: Deployments -> ReplicaSets -> Pods, and the scheduler.
+import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
+import type { Deployment, Event, Node, Pod, ReplicaSet } from '@svcnet/api-types';
+import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { WorkloadController } from './controller';
+
+const FLAGS = {
+  ...API_CLIENT_FLAGS,
+  'health-port': { default: '10257', help: 'port of /healthz /readyz /metrics (0 = any free port)' },
+  'health-host': { default: '127.0.0.1', help: 'address of /healthz /readyz /metrics' },
+};
+
+async function main(): Promise<void> {
+  const flags = parseFlags(FLAGS);
+  const log = createLogger('workload-controller');
+  const client = clientFromFlags(flags);
+  const registry = new Registry();
+  const onError = (resource: string) => (err: Error, phase: string) => log.warn('informer error', { resource, phase, err });
+  const deployments = client.resource<Deployment>('deployments');
+  const replicaSets = client.resource<ReplicaSet>('replicasets');
+  const pods = client.resource<Pod>('pods');
+  const nodes = client.resource<Node>('nodes');
+  const controller = new WorkloadController({
+    clients: { deployments, replicaSets, pods, events: client.resource<Event>('events') },
+    caches: {
+      deployments: createInformer(deployments, { onError: onError('deployments') }),
+      replicaSets: createInformer(replicaSets, { onError: onError('replicasets') }),
+      pods: createInformer(pods, { onError: onError('pods') }),
+      nodes: createInformer(nodes, { onError: onError('nodes') }),
+    },
+    log,
+    registry,
+  });
+  const health = await startHealthServer({
+    host: flags['health-host'],
+    port: Number(flags['health-port']),
+    registry,
+    notReadyReason: () => (controller.hasSynced() ? undefined : 'informer caches not synced'),
+  });
+  log.info('starting', { apiserver: flags.apiserver, healthPort: health.port });
+  await controller.start();
+  log.info('caches synced, controllers running');
+  process.stdout.write(JSON.stringify({ ready: true, component: 'workload-controller', healthPort: health.port }) + '\n');
+
+  const shutdown = async (signal: string) => {
+    log.info('shutting down', { signal });
+    controller.stop();
+    await health.close();
+    client.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  createLogger('workload-controller').error('fatal', { err: err instanceof Error ? err.stack : String(err) });
+  process.exit(1);
+});
