@@ -23,6 +23,10 @@ function main(): void {
   http.listen(Number(tcpPort), '0.0.0.0', ready);
   udp.bind(Number(udpPort), '0.0.0.0', ready);
   process.on('SIGTERM', () => process.exit(0));
+  // The parent holds our stdin open; when it dies (even by SIGKILL) we go too, so no echo
+  // server outlives its test.
+  process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0));
+  process.stdin.resume();
 }
 
 if (require.main === module) main();

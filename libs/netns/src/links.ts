@@ -57,3 +57,10 @@ export async function addRoute(netns: string, r: RouteOptions): Promise<void> {
   if (r.onlink) args.push('onlink');
   await ipn(netns, args);
 }
+
+// Hairpin mode lets the bridge send a frame back out the port it came in on. Needed where
+// br_netfilter is active: a pod's packet to its own Service is DNATed at the bridge layer and
+// must return through the same port (kubelet's hairpin-veth mode does the same).
+export async function setHairpin(netns: string, link: string, on = true): Promise<void> {
+  await ipn(netns, ['link', 'set', assertLinkName(link), 'type', 'bridge_slave', 'hairpin', on ? 'on' : 'off']);
+}

@@ -6,12 +6,14 @@
 // Pods get /32 addresses and a default route via 10.244.1.1 (onlink), so pod-to-pod and
 // pod-to-service traffic is routed by the node rather than bridged past it: replies then
 // always cross the node's conntrack and are un-NATed, with no br_netfilter (a host-wide
-// module) needed. The node sends no ICMP redirects for the same reason.
+// module) needed. The node sends no ICMP redirects for the same reason. Where br_netfilter
+// is loaded anyway (it is on this machine), bridge ports are in hairpin mode so a pod can
+// reach itself through its Service.
 // Every pod runs the echo server (HTTP on 8080, UDP on 5353). dispose() removes everything.
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { createNetns, deleteNetns, execIn, spawnIn } from './netns';
-import { addAddress, addBridge, addRoute, addVethPair, linkUp, setMaster } from './links';
+import { addAddress, addBridge, addRoute, addVethPair, linkUp, setHairpin, setMaster } from './links';
 import { setSysctl, SYSCTL } from './sysctl';
 import { ECHO_SERVER_SCRIPT } from './echo-server';
 import type { RunResult } from './run';
@@ -95,6 +97,7 @@ export class TestTopology {
     const hostEnd = `veth${index}`;
     await addVethPair({ netns: this.nodeNs, name: hostEnd, peerNetns: netns, peerName: 'eth0' });
     await setMaster(this.nodeNs, hostEnd, this.bridge);
+    await setHairpin(this.nodeNs, hostEnd);
     await linkUp(this.nodeNs, hostEnd);
     await addAddress(netns, 'eth0', `${ip}/32`);
     await linkUp(netns, 'eth0');
@@ -105,7 +108,9 @@ export class TestTopology {
 
   // Start (or restart) the echo server of a pod and wait until it listens.
   async startServer(pod: TopologyPod): Promise<void> {
-    const child = spawnIn(pod.netns, process.execPath, [ECHO_SERVER_SCRIPT, pod.name, String(this.tcpPort), String(this.udpPort)]);
+    const child = spawnIn(pod.netns, process.execPath, [ECHO_SERVER_SCRIPT, pod.name, String(this.tcpPort), String(this.udpPort)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     pod.server = child;
     await new Promise<void>((resolve, reject) => {
       let out = '';
