@@ -7,3 +7,4 @@ export * from './base-chains';
 export * from './render-ruleset';
 export * from './diff';
 export * from './stale-udp';
+export * from './sync';
