@@ -107,6 +107,9 @@ export class WorkloadController {
         this.onPod(p);
       },
       update: (old, p) => {
+        // A graceful delete shows up as an update that sets deletionTimestamp.
+        const owner = this.ownerRsKey(p);
+        if (owner && p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) this.expectations.observedDelete(owner, String(p.metadata.name));
         this.onPod(p);
         const was = this.ownerRsKey(old);
         if (was && was !== this.ownerRsKey(p)) this.replicaSetQueue.add(was);

@@ -1,0 +1,173 @@
+// Real processes: the apiserver, the workload controller and the endpoints controller.
+// There is no node-agent here: the test registers Nodes and writes pod status itself.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Deployment, EndpointSlice, Endpoints, Event, Node, Pod, ReplicaSet, Service } from '@svcnet/api-types';
+import { startApp, startTestApiserver, waitFor, type AppProcess, type TestApiserver } from '@svcnet/test-harness';
+
+const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
+let api: TestApiserver;
+let workload: AppProcess;
+let endpointsCtl: AppProcess;
+
+before(async () => {
+  api = await startTestApiserver();
+  const args = [`--apiserver=${api.address}`, '--insecure', '--health-port=0'];
+  [workload, endpointsCtl] = await Promise.all([startApp({ app: 'workload-controller', args }), startApp({ app: 'endpoints-controller', args })]);
+});
+
+after(async () => {
+  await Promise.all([workload?.stop(), endpointsCtl?.stop()]);
+  await api?.stop();
+});
+
+function logsOnFailure<T>(p: Promise<T>): Promise<T> {
+  return p.catch((err) => {
+    err.message += `\n--- workload-controller ---\n${workload.logs().slice(-3000)}\n--- endpoints-controller ---\n${endpointsCtl.logs().slice(-3000)}`;
+    throw err;
+  });
+}
+
+test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoints follow pod status', async () => {
+  const c = api.client;
+  const nodes = c.resource<Node>('nodes');
+  const pods = c.resource<Pod>('pods');
+  const eps = c.resource<Endpoints>('endpoints');
+  const slices = c.resource<EndpointSlice>('endpointslices');
+  for (const name of ['node-1', 'node-2']) {
+    const n = await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+    await nodes.updateStatus({ ...n, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+  }
+  await c.resource<Deployment>('deployments').create({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'nginx', namespace: 'default' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'nginx' } },
+      template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }] } },
+    },
+  });
+  await c.resource<Service>('services').create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'nginx', namespace: 'default' },
+    spec: { selector: { app: 'nginx' }, ports: [{ name: 'web', port: 8080, targetPort: 'http' }] },
+  });
+
+  const bound = await logsOnFailure(
+    waitFor('3 pods bound to nodes', async () => {
+      const items = (await pods.list({ namespace: 'default' })).items;
+      return items.length === 3 && items.every((p) => p.spec.nodeName) && items;
+    }),
+  );
+  const [rs] = (await c.resource<ReplicaSet>('replicasets').list({ namespace: 'default' })).items;
+  const hash = String(rs.metadata.labels?.['pod-template-hash']);
+  assert.match(String(rs.metadata.name), new RegExp(`^nginx-${SAFE}{6,10}$`));
+  assert.equal(rs.metadata.name, `nginx-${hash}`);
+  assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
+  for (const p of bound) {
+    assert.match(String(p.metadata.name), new RegExp(`^nginx-${hash}-${SAFE}{5}$`));
+    assert.deepEqual(p.metadata.labels, { app: 'nginx', 'pod-template-hash': hash });
+    assert.deepEqual(p.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [['ReplicaSet', rs.metadata.name, true]]);
+  }
+  assert.deepEqual([...new Set(bound.map((p) => p.spec.nodeName))].sort(), ['node-1', 'node-2'], 'pods are spread');
+
+  // No IPs yet: an Endpoints object without addresses.
+  await logsOnFailure(
+    waitFor('empty Endpoints', async () => {
+      const e = await eps.get('default', 'nginx').catch(() => undefined);
+      return !!e && (e.subsets ?? []).length === 0;
+    }),
+  );
+
+  // Play the node agent: pods run with IPs, two ready, one not.
+  const ipOf = new Map<string, string>();
+  for (const [i, p] of bound.entries()) {
+    const ip = `10.244.${i}.10`;
+    ipOf.set(String(p.metadata.name), ip);
+    await pods.updateStatus({ ...p, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: i < 2 ? 'True' : 'False' }] } });
+  }
+  const readyIps = [ipOf.get(String(bound[0].metadata.name)), ipOf.get(String(bound[1].metadata.name))].sort();
+  const ep = await logsOnFailure(
+    waitFor('Endpoints with 2 ready, 1 not ready', async () => {
+      const e = await eps.get('default', 'nginx');
+      const s = e.subsets?.[0];
+      return e.subsets?.length === 1 && s?.addresses?.length === 2 && s.notReadyAddresses?.length === 1 && e;
+    }),
+  );
+  const subset = ep.subsets![0];
+  assert.deepEqual(subset.addresses!.map((a) => a.ip).sort(), readyIps);
+  assert.deepEqual(subset.ports, [{ name: 'web', port: 80, protocol: 'TCP' }]);
+  assert.equal(subset.addresses![0].targetRef?.kind, 'Pod');
+  assert.ok(subset.addresses![0].nodeName);
+
+  const slice = await logsOnFailure(
+    waitFor('EndpointSlice with 3 endpoints', async () => {
+      const items = (await slices.list({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=nginx' })).items;
+      return items.length === 1 && items[0].endpoints.length === 3 && items[0];
+    }),
+  );
+  assert.match(String(slice.metadata.name), new RegExp(`^nginx-${SAFE}{5}$`));
+  assert.equal(slice.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
+  assert.equal(slice.endpoints.filter((e) => e.conditions?.ready).length, 2);
+
+  // The third pod becomes ready, the first is deleted (terminating: the apiserver keeps it
+  // until its node confirms) and is replaced by a fourth.
+  const third = await pods.get('default', String(bound[2].metadata.name));
+  await pods.updateStatus({ ...third, status: { ...third.status, conditions: [{ type: 'Ready', status: 'True' }] } });
+  await pods.delete('default', String(bound[0].metadata.name));
+  const terminatingIp = ipOf.get(String(bound[0].metadata.name));
+  await logsOnFailure(
+    waitFor('terminating pod not ready, others ready', async () => {
+      const e = await eps.get('default', 'nginx');
+      const s = e.subsets?.[0];
+      return s?.addresses?.length === 2 && s.notReadyAddresses?.length === 1 && s.notReadyAddresses[0].ip === terminatingIp;
+    }),
+  );
+  await logsOnFailure(
+    waitFor('slice marks it terminating', async () => {
+      const items = (await slices.list({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=nginx' })).items;
+      const e = items.flatMap((s) => s.endpoints).find((x) => x.addresses[0] === terminatingIp);
+      return e?.conditions?.terminating === true && e.conditions.ready === false && e.conditions.serving === true;
+    }),
+  );
+  await logsOnFailure(
+    waitFor('a replacement pod', async () => {
+      const items = (await pods.list({ namespace: 'default' })).items;
+      return items.filter((p) => !p.metadata.deletionTimestamp).length === 3 && items.length === 4;
+    }),
+  );
+  // The node confirms: the pod is gone and leaves the Endpoints.
+  await pods.delete('default', String(bound[0].metadata.name), { gracePeriodSeconds: 0 });
+  await logsOnFailure(
+    waitFor('terminated pod gone from Endpoints', async () => {
+      const e = await eps.get('default', 'nginx');
+      return e.subsets?.[0]?.addresses?.length === 2 && !e.subsets[0].notReadyAddresses;
+    }),
+  );
+
+  const events = (await c.resource<Event>('events').list({ namespace: 'default' })).items.map((e) => `${e.reason}: ${e.message}`);
+  assert.ok(events.includes(`ScalingReplicaSet: Scaled up replica set ${rs.metadata.name} from 0 to 3`), events.join('\n'));
+  assert.ok(events.some((m) => m.startsWith(`SuccessfulCreate: Created pod: ${rs.metadata.name}-`)));
+  assert.ok(events.some((m) => new RegExp(`^Scheduled: Successfully assigned default/${rs.metadata.name}-${SAFE}{5} to node-[12]$`).test(m)));
+
+  const status = await logsOnFailure(
+    waitFor('deployment status', async () => {
+      const d = await c.resource<Deployment>('deployments').get('default', 'nginx');
+      if (d.status?.replicas === 3 && d.status.readyReplicas === 2 && d.status.observedGeneration === d.metadata.generation) return d.status;
+      throw new Error(JSON.stringify(d.status));
+    }),
+  );
+  assert.equal(status.updatedReplicas, 3);
+
+  // Deleting the Service removes its Endpoints and slices.
+  await c.resource<Service>('services').delete('default', 'nginx');
+  await logsOnFailure(
+    waitFor('Endpoints and slices gone', async () => {
+      const e = await eps.get('default', 'nginx').catch(() => undefined);
+      const items = (await slices.list({ namespace: 'default' })).items;
+      return !e && items.length === 0;
+    }),
+  );
+});
