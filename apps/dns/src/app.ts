@@ -66,17 +66,19 @@ export async function startDnsApp(o: DnsAppOptions): Promise<DnsApp> {
       host: o.healthHost ?? '127.0.0.1',
       port: o.healthPort,
       registry: metrics.registry,
-      notReadyReason: () => {
-        if (index) {
-          const s = index.stats();
-          metrics.objects.set(s.services, { kind: 'services' });
-          metrics.objects.set(s.endpointSlices, { kind: 'endpointslices' });
-          metrics.objects.set(s.pods, { kind: 'pods' });
-        }
-        return o.source?.notReadyReason();
-      },
+      notReadyReason: () => o.source?.notReadyReason(),
     });
   }
+  const gauges = () => {
+    if (!index) return;
+    const s = index.stats();
+    metrics.objects.set(s.services, { kind: 'services' });
+    metrics.objects.set(s.endpointSlices, { kind: 'endpointslices' });
+    metrics.objects.set(s.pods, { kind: 'pods' });
+  };
+  gauges();
+  const timer = setInterval(gauges, 5000);
+  timer.unref();
   o.log?.info('dns serving', { listen: `${o.listen.host}:${port}`, zone: o.zone, upstreams: o.upstreams.map((u) => `${u.host}:${u.port}`), health: health?.port });
   return {
     port,
@@ -84,6 +86,7 @@ export async function startDnsApp(o: DnsAppOptions): Promise<DnsApp> {
     metrics,
     forwarder,
     stop: async () => {
+      clearInterval(timer);
       o.source?.stop();
       await server.stop();
       await health?.close();

@@ -6,8 +6,10 @@ import type { EndpointSlice, KubeObject, Pod, Service, Namespace } from '@svcnet
 import { CLASS, RCODE, TYPE } from '@svcnet/dns-message';
 import { answer, svc, slice } from '@svcnet/dns-records';
 import { InformerSource } from './informers';
+import { startDnsApp } from './app';
+import { dig } from './testing/dig';
 
-class FakeInformer<T extends KubeObject> implements Informer<T> {
+export class FakeInformer<T extends KubeObject> implements Informer<T> {
   private handlers: InformerHandlers<T>[] = [];
   private items = new Map<string, T>();
   synced = false;
@@ -74,4 +76,29 @@ test('informer events move the answers, readiness follows sync', async () => {
   assert.equal(A('empty-ns.svc.cluster.local')?.rcode, RCODE.NOERROR);
   namespaces.emit('delete', { metadata: { name: 'empty-ns' } } as Namespace);
   assert.equal(A('empty-ns.svc.cluster.local')?.rcode, RCODE.NXDOMAIN);
+});
+
+test('served answers follow informer events within 1 s; /readyz waits for sync', async () => {
+  const services = new FakeInformer<Service>('services');
+  const endpointSlices = new FakeInformer<EndpointSlice>('endpointslices');
+  const pods = new FakeInformer<Pod>('pods');
+  const src = new InformerSource({ services, endpointSlices, pods });
+  const app = await startDnsApp({ listen: { host: '127.0.0.1', port: 0 }, zone: 'cluster.local', ttl: 5, upstreams: [], source: src, healthPort: 0 });
+  try {
+    const ready = await fetch(`http://127.0.0.1:${app.healthPort}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.match(await ready.text(), /waiting for informers/);
+    await src.start();
+    assert.equal((await fetch(`http://127.0.0.1:${app.healthPort}/readyz`)).status, 200);
+    assert.equal((await dig(app.port, ['live.default.svc.cluster.local'])).status, 'NXDOMAIN');
+    const t = Date.now();
+    services.emit('add', svc('default', 'live', { clusterIP: '10.96.9.9', clusterIPs: ['10.96.9.9'] }));
+    const r = await dig(app.port, ['live.default.svc.cluster.local']);
+    assert.deepEqual(r.answers, ['live.default.svc.cluster.local. A 10.96.9.9']);
+    services.emit('delete', svc('default', 'live', {}));
+    assert.equal((await dig(app.port, ['live.default.svc.cluster.local'])).status, 'NXDOMAIN');
+    assert.ok(Date.now() - t < 1000);
+  } finally {
+    await app.stop();
+  }
 });

@@ -45,7 +45,9 @@ export class DnsServer {
 
   private async bind(addr: ListenAddress): Promise<number> {
     const family = net.isIPv6(addr.host) ? 'udp6' : 'udp4';
-    const udp = dgram.createSocket({ type: family, reuseAddr: false });
+    // A bigger receive buffer absorbs bursts (hundreds of queries at once) that the
+    // default 208 KiB drops while the event loop is busy; the kernel caps it at rmem_max.
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 });
     udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo));
     udp.on('error', (e) => this.log?.error('udp socket error', { err: e }));
     await new Promise<void>((resolve, reject) => {
