@@ -112,6 +112,16 @@ test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoi
   assert.equal(slice.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
   assert.equal(slice.endpoints.filter((e) => e.conditions?.ready).length, 2);
 
+  // A steady cluster: nothing writes (the store revision stays put).
+  const revisions = async () => {
+    const names = ['pods', 'endpoints', 'endpointslices', 'deployments', 'replicasets', 'events'];
+    const lists = await Promise.all(names.map((n) => c.resource(n).list({ namespace: 'default' })));
+    return lists.map((l, i) => `${names[i]}@${l.metadata.resourceVersion}`).join(' ');
+  };
+  const rvBefore = await revisions();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await revisions(), rvBefore, 'no writes in a steady state');
+
   // The third pod becomes ready, the first is deleted (terminating: the apiserver keeps it
   // until its node confirms) and is replaced by a fourth.
   const third = await pods.get('default', String(bound[2].metadata.name));
