@@ -2,6 +2,7 @@
 // svcnet cluster DNS: flags -> informers -> server. See README.md.
 import { readFileSync } from 'node:fs';
 import { createLogger, parseFlags } from '@svcnet/observability';
+import { API_CLIENT_FLAGS } from '@svcnet/api-client';
 import { startDnsApp } from './app';
 import { createClusterInformers } from './api';
 import { InformerSource } from './informers';
@@ -10,7 +11,8 @@ import type { Upstream } from './forwarder';
 import { parseListen } from './server';
 
 export const FLAGS = {
-  apiserver: { default: '127.0.0.1:6443', help: 'apiserver gRPC address (host:port); empty serves an empty cluster (forwarding only)' },
+  ...API_CLIENT_FLAGS,
+  apiserver: { default: API_CLIENT_FLAGS.apiserver.default, help: 'host:port of the apiserver gRPC endpoint; empty serves an empty cluster (forwarding only)' },
   listen: { default: '0.0.0.0:53', help: 'UDP and TCP address to serve DNS on' },
   zone: { default: 'cluster.local', help: 'cluster domain we are authoritative for' },
   ttl: { default: '5', help: 'TTL of cluster records, seconds' },
@@ -19,10 +21,6 @@ export const FLAGS = {
   'health-port': { default: '8081', help: 'port of /healthz, /readyz and /metrics (on --health-host)' },
   'health-host': { default: '127.0.0.1', help: 'address of the health server' },
   'cache-size': { default: '10000', help: 'forward cache entries' },
-  insecure: { boolean: true, default: 'false', help: 'plaintext gRPC to the apiserver' },
-  'tls-ca': { default: '', help: 'CA bundle for the apiserver' },
-  'tls-cert': { default: '', help: 'client certificate' },
-  'tls-key': { default: '', help: 'client key' },
 };
 
 export function upstreamsFrom(flag: string, resolvConf: string): Upstream[] {
@@ -42,11 +40,11 @@ async function main(): Promise<void> {
   const upstreams = upstreamsFrom(f.upstream, f['resolv-conf']);
   if (upstreams.length === 0) log.warn('no upstream servers: names outside the zone get SERVFAIL');
   let source: InformerSource | undefined;
+  let close = () => {};
   if (f.apiserver) {
-    source = new InformerSource(
-      createClusterInformers({ apiserver: f.apiserver, insecure: f.insecure === 'true', tlsCA: f['tls-ca'] || undefined, tlsCert: f['tls-cert'] || undefined, tlsKey: f['tls-key'] || undefined }),
-      log,
-    );
+    const { client, informers } = createClusterInformers(f, log);
+    source = new InformerSource(informers, log);
+    close = () => client.close();
   } else {
     log.warn('no --apiserver: serving an empty cluster');
   }
@@ -61,11 +59,16 @@ async function main(): Promise<void> {
     source,
     log,
   });
+  // The harness convention: one JSON line on stdout once serving, with the bound ports.
+  process.stdout.write(JSON.stringify({ ready: true, component: 'dns', dnsPort: app.port, healthPort: app.healthPort }) + '\n');
   // Serve (forwarding, NXDOMAIN for the zone) while informers sync; /readyz tells when synced.
   source?.start().catch((e) => log.error('informers failed to start', { err: e as Error }));
   const shutdown = (sig: string) => {
     log.info('shutting down', { signal: sig });
-    app.stop().then(() => process.exit(0));
+    app.stop().then(() => {
+      close();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
