@@ -17,6 +17,12 @@ before(async () => {
 });
 
 after(async () => {
+  // SVCNET_TEST_LOGS=DIR keeps both controllers' logs for a look afterwards.
+  if (process.env.SVCNET_TEST_LOGS) {
+    const fs = await import('node:fs');
+    fs.writeFileSync(`${process.env.SVCNET_TEST_LOGS}/workload-controller.log`, workload?.logs() ?? '');
+    fs.writeFileSync(`${process.env.SVCNET_TEST_LOGS}/endpoints-controller.log`, endpointsCtl?.logs() ?? '');
+  }
   await Promise.all([workload?.stop(), endpointsCtl?.stop()]);
   await api?.stop();
 });
@@ -178,6 +184,76 @@ test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoi
       const e = await eps.get('default', 'nginx').catch(() => undefined);
       const items = (await slices.list({ namespace: 'default' })).items;
       return !e && items.length === 0;
+    }),
+  );
+});
+
+test('rolling update, scale down and garbage collection against the real apiserver', async () => {
+  const c = api.client;
+  const deployments = c.resource<Deployment>('deployments');
+  const replicaSets = c.resource<ReplicaSet>('replicasets');
+  const pods = c.resource<Pod>('pods');
+  const labels = { app: 'web' };
+  await deployments.create({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'whoami:1' }] } } },
+  });
+  let n = 0;
+  /** the node agent's part: bound pods run and turn ready */
+  const readyAll = async () => {
+    for (const p of (await pods.list({ namespace: 'default', labelSelector: 'app=web' })).items) {
+      if (!p.spec.nodeName || p.metadata.deletionTimestamp) {
+        if (p.metadata.deletionTimestamp) await pods.delete('default', String(p.metadata.name), { gracePeriodSeconds: 0 }).catch(() => undefined);
+        continue;
+      }
+      if (p.status?.phase === 'Running') continue;
+      const ip = `10.244.9.${++n}`;
+      await pods.updateStatus({ ...p, status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] } }).catch(() => undefined);
+    }
+  };
+  await logsOnFailure(
+    waitFor('2 ready pods', async () => {
+      await readyAll();
+      return (await deployments.get('default', 'web')).status?.availableReplicas === 2;
+    }),
+  );
+  const d = await deployments.get('default', 'web');
+  await deployments.update({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [{ name: 'web', image: 'whoami:2' }] } } } });
+  const done = await logsOnFailure(
+    waitFor(
+      'rollout complete',
+      async () => {
+        await readyAll();
+        const rss = (await replicaSets.list({ namespace: 'default' })).items.filter((r) => r.metadata.name?.startsWith('web-'));
+        const ps = (await pods.list({ namespace: 'default', labelSelector: 'app=web' })).items;
+        const neu = rss.find((r) => r.spec.template.spec.containers[0].image === 'whoami:2');
+        const old = rss.find((r) => r.spec.template.spec.containers[0].image === 'whoami:1');
+        const ok = rss.length === 2 && neu?.spec.replicas === 2 && old?.spec.replicas === 0 && ps.length === 2 && ps.every((p) => p.metadata.labels?.['pod-template-hash'] === neu.metadata.labels?.['pod-template-hash']);
+        return ok && { neu, old };
+      },
+      30_000,
+    ),
+  );
+  assert.equal(done.neu!.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
+  assert.equal((await deployments.get('default', 'web')).metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
+
+  const d2 = await deployments.get('default', 'web');
+  await deployments.update({ ...d2, spec: { ...d2.spec, replicas: 1 } });
+  await logsOnFailure(
+    waitFor('scaled to 1', async () => {
+      await readyAll();
+      return (await pods.list({ namespace: 'default', labelSelector: 'app=web' })).items.length === 1;
+    }),
+  );
+
+  await deployments.delete('default', 'web');
+  await logsOnFailure(
+    waitFor('ReplicaSets and pods collected', async () => {
+      await readyAll();
+      const rss = (await replicaSets.list({ namespace: 'default' })).items.filter((r) => r.metadata.name?.startsWith('web-'));
+      return rss.length === 0 && (await pods.list({ namespace: 'default', labelSelector: 'app=web' })).items.length === 0;
     }),
   );
 });

@@ -44,9 +44,15 @@ export function sameTemplate(d: Deployment, rs: ReplicaSet): boolean {
   return canonicalJson(stripHashLabel(d.spec.template)) === canonicalJson(stripHashLabel(rs.spec.template));
 }
 
-/** The RS running the Deployment's current template (oldest wins if several match). */
+/**
+ * The RS running the Deployment's current template (oldest wins if several match). The
+ * hash label is a second way to recognise it, should the apiserver default the RS template
+ * differently from the Deployment's.
+ */
 export function findNewReplicaSet(d: Deployment, rss: ReplicaSet[]): ReplicaSet | undefined {
-  return [...rss].sort(byCreation).find((rs) => sameTemplate(d, rs));
+  const sorted = [...rss].sort(byCreation);
+  const hash = podTemplateHash(d.spec.template);
+  return sorted.find((rs) => sameTemplate(d, rs)) ?? sorted.find((rs) => rs.metadata.labels?.[LABEL_POD_TEMPLATE_HASH] === hash);
 }
 
 export function buildReplicaSet(d: Deployment, revision: number, replicas: number, maxSurge: number): ReplicaSet {
