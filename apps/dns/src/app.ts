@@ -17,6 +17,8 @@ export interface DnsAppOptions {
   listen: ListenAddress;
   zone: string;
   ttl: number;
+  /** pod records: insecure (spec default), verified, disabled */
+  pods?: 'insecure' | 'verified' | 'disabled';
   upstreams: Upstream[];
   /** undefined: no health server; 0: any free port */
   healthPort?: number;
@@ -53,7 +55,7 @@ export async function startDnsApp(o: DnsAppOptions): Promise<DnsApp> {
   const handler = new QueryHandler({
     view: () => view,
     // SOA serial moves with every change of the index, as zone serials should.
-    config: () => ({ zone: o.zone, ttl: o.ttl, serial: (serialBase + (index?.generation ?? 0)) >>> 0 }),
+    config: () => ({ zone: o.zone, ttl: o.ttl, pods: o.pods ?? 'insecure', serial: (serialBase + (index?.generation ?? 0)) >>> 0 }),
     forwarder,
     metrics,
     log: o.log,

@@ -16,6 +16,7 @@ export const FLAGS = {
   listen: { default: '0.0.0.0:53', help: 'UDP and TCP address to serve DNS on' },
   zone: { default: 'cluster.local', help: 'cluster domain we are authoritative for' },
   ttl: { default: '5', help: 'TTL of cluster records, seconds' },
+  pods: { default: 'insecure', help: 'pod records <a-b-c-d>.<ns>.pod.<zone>: insecure (any address, as the spec requires), verified (only IPs of pods in that namespace), disabled' },
   upstream: { default: '', help: 'comma-separated upstream servers (host[:port]); default: nameservers of /etc/resolv.conf' },
   'resolv-conf': { default: '/etc/resolv.conf', help: 'resolv.conf to take upstreams from when --upstream is empty' },
   'health-port': { default: '8081', help: 'port of /healthz, /readyz and /metrics (on --health-host)' },
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   const log = createLogger('dns');
   const ttl = Number(f.ttl);
   if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`--ttl must be a non-negative integer, got "${f.ttl}"`);
+  const pods = f.pods;
+  if (pods !== 'insecure' && pods !== 'verified' && pods !== 'disabled') throw new Error(`--pods must be insecure, verified or disabled, got "${pods}"`);
   const upstreams = upstreamsFrom(f.upstream, f['resolv-conf']);
   if (upstreams.length === 0) log.warn('no upstream servers: names outside the zone get SERVFAIL');
   let source: InformerSource | undefined;
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     listen: parseListen(f.listen),
     zone: f.zone,
     ttl,
+    pods,
     upstreams,
     healthPort: Number(f['health-port']),
     healthHost: f['health-host'],

@@ -82,8 +82,13 @@ const cases: Case[] = [
   { q: '9.2.244.10.in-addr.arpa', type: 'PTR', answers: ['9.2.244.10.in-addr.arpa PTR 10-244-2-9.pub.default.svc.cluster.local'], authority: [] },
   // pods
   { q: '10-244-1-5.default.pod.cluster.local', type: 'A', answers: ['10-244-1-5.default.pod.cluster.local A 10.244.1.5'] },
-  { q: '10-244-1-99.default.pod.cluster.local', type: 'A', rcode: 'NXDOMAIN' },
-  { q: '10-244-1-5.kube-system.pod.cluster.local', type: 'A', rcode: 'NXDOMAIN' },
+  // spec 2.6: any a-b-c-d answers (pods "insecure", the default)
+  { q: '10-244-1-99.default.pod.cluster.local', type: 'A', answers: ['10-244-1-99.default.pod.cluster.local A 10.244.1.99'] },
+  { q: '1-2-3-4.kube-system.pod.cluster.local', type: 'A', answers: ['1-2-3-4.kube-system.pod.cluster.local A 1.2.3.4'] },
+  { q: '1-2-3-4.default.pod.cluster.local', type: 'AAAA', answers: [] },
+  { q: 'fd00--5.default.pod.cluster.local', type: 'AAAA', answers: ['fd00--5.default.pod.cluster.local AAAA fd00::5'] },
+  { q: '1-2-3-256.default.pod.cluster.local', type: 'A', rcode: 'NXDOMAIN' },
+  { q: 'web.default.pod.cluster.local', type: 'A', rcode: 'NXDOMAIN' },
   { q: 'default.pod.cluster.local', type: 'A', answers: [] },
   { q: 'nons.pod.cluster.local', type: 'A', rcode: 'NXDOMAIN' },
   // zone structure
@@ -120,6 +125,28 @@ test('names outside the zone and unknown reverse names are not ours', () => {
   for (const name of ['example.com', 'cluster.local.example.com', 'xcluster.local', '1.1.1.1.in-addr.arpa', '0.96.10.in-addr.arpa']) {
     assert.equal(answer({ name, type: TYPE.A, class: CLASS.IN }, view), undefined, name);
   }
+});
+
+test('pods verified: only IPs of pods in that namespace; disabled: none', () => {
+  const cases: Array<[string, 'verified' | 'disabled', number, number]> = [
+    ['10-244-1-5.default.pod.cluster.local', 'verified', RCODE.NOERROR, 1],
+    ['10-244-1-99.default.pod.cluster.local', 'verified', RCODE.NXDOMAIN, 0],
+    ['10-244-1-5.kube-system.pod.cluster.local', 'verified', RCODE.NXDOMAIN, 0],
+    ['10-244-1-5.default.pod.cluster.local', 'disabled', RCODE.NXDOMAIN, 0],
+  ];
+  for (const [name, pods, rcode, n] of cases) {
+    const a = answer({ name, type: TYPE.A, class: CLASS.IN }, view, { pods });
+    assert.equal(a?.rcode, rcode, `${pods} ${name}`);
+    assert.equal(a?.answers.length, n, `${pods} ${name}`);
+  }
+});
+
+test('the tolerate-unready-endpoints annotation publishes not-ready endpoints', () => {
+  const idx = sampleCluster();
+  const s = svc('default', 'db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432 }] });
+  s.metadata.annotations = { 'service.alpha.kubernetes.io/tolerate-unready-endpoints': 'true' };
+  idx.upsertService(s);
+  assert.equal(answer({ name: 'db.default.svc.cluster.local', type: TYPE.A, class: CLASS.IN }, idx)?.answers.length, 3);
 });
 
 test('other classes inside the zone are refused', () => {

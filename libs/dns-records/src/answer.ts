@@ -14,7 +14,11 @@ export interface AnswerConfig {
   serial?: number;
   /** addresses of ns.dns.<zone> (the DNS service IPs), if known */
   nsAddresses?: string[];
-  /** "verified": pod A records only for IPs of pods in that namespace; "insecure": any */
+  /**
+   * Pod records <a-b-c-d>.<ns>.pod.<zone>. "insecure" (default) answers for any address,
+   * as spec 1.1.0 section 2.6 requires; "verified" only for IPs of pods in that
+   * namespace (CoreDNS "pods verified"); "disabled" never.
+   */
   pods?: 'verified' | 'insecure' | 'disabled';
 }
 
@@ -27,7 +31,7 @@ export interface Answer {
   additional: ResourceRecord[];
 }
 
-export const DEFAULT_CONFIG: AnswerConfig = { zone: 'cluster.local', ttl: 5, pods: 'verified' };
+export const DEFAULT_CONFIG: AnswerConfig = { zone: 'cluster.local', ttl: 5, pods: 'insecure' };
 
 type Ctx = { q: Question; view: ClusterView; cfg: AnswerConfig; zone: string; ttl: number };
 

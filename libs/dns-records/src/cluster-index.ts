@@ -5,6 +5,7 @@ import type { EndpointSlice, Namespace, Pod, Service } from '@svcnet/api-types';
 import { LABEL_SERVICE_NAME } from '@svcnet/api-types';
 import type { ClusterView, EndpointInfo, PortInfo, ServiceInfo } from './view';
 
+const TOLERATE_UNREADY = 'service.alpha.kubernetes.io/tolerate-unready-endpoints';
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
@@ -31,7 +32,8 @@ export function serviceInfo(svc: Service): ServiceInfo {
     clusterIPs: kind === 'ClusterIP' ? ips : [],
     externalName: spec.externalName,
     ports: (spec.ports ?? []).map((p) => ({ name: p.name || undefined, protocol: p.protocol ?? 'TCP', port: p.port })),
-    publishNotReadyAddresses: spec.publishNotReadyAddresses === true,
+    // The spec's older spelling of the same wish is still honoured.
+    publishNotReadyAddresses: spec.publishNotReadyAddresses === true || svc.metadata.annotations?.[TOLERATE_UNREADY] === 'true',
   };
 }
 
