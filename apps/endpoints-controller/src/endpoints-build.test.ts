@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSubsets, desiredEndpoints, endpointsUpdate } from './endpoints-build';
+import { buildSubsets, desiredEndpoints, endpointsUpdate, truncateSubsets } from './endpoints-build';
 import { node, noNodes, pod, svc } from './fixtures.test-util';
 
 test('ready and not-ready pods, sorted by IP, pods without IP skipped', () => {
@@ -65,4 +65,15 @@ test('endpointsUpdate writes only on change', () => {
   const upd = endpointsUpdate(stored, desiredEndpoints(s, [pod('a', { ip: '10.0.0.1', ready: false })], noNodes));
   assert.equal(upd?.metadata.resourceVersion, '7');
   assert.deepEqual(upd?.subsets?.[0].notReadyAddresses?.map((a) => a.ip), ['10.0.0.1']);
+});
+
+test('more than 1000 addresses are truncated, ready first, and annotated', () => {
+  const pods = Array.from({ length: 1100 }, (_, i) => pod(`p${i}`, { ip: `10.1.${Math.floor(i / 250)}.${i % 250}`, ready: i >= 200 }));
+  const ep = desiredEndpoints(svc('big'), pods, noNodes);
+  assert.equal(ep.metadata.annotations?.['endpoints.kubernetes.io/over-capacity'], 'truncated');
+  assert.equal(ep.subsets![0].addresses!.length, 900);
+  assert.equal(ep.subsets![0].notReadyAddresses!.length, 100);
+  assert.equal(truncateSubsets(ep.subsets!).truncated, false);
+  const small = desiredEndpoints(svc('big'), pods.slice(0, 5), noNodes);
+  assert.equal(small.metadata.annotations, undefined);
 });

@@ -63,6 +63,28 @@ export function buildSubsets(svc: Service, pods: Pod[], nodeOf: (name: string) =
   return subsets;
 }
 
+/** Kubernetes caps an Endpoints object at 1000 addresses; EndpointSlices carry the rest. */
+export const MAX_ENDPOINTS_ADDRESSES = 1000;
+export const ANNOTATION_OVER_CAPACITY = 'endpoints.kubernetes.io/over-capacity';
+
+/** Keeps at most `max` addresses, ready ones first; true when something was cut. */
+export function truncateSubsets(subsets: EndpointSubset[], max = MAX_ENDPOINTS_ADDRESSES): { subsets: EndpointSubset[]; truncated: boolean } {
+  const total = subsets.reduce((n, s) => n + (s.addresses?.length ?? 0) + (s.notReadyAddresses?.length ?? 0), 0);
+  if (total <= max) return { subsets, truncated: false };
+  let budget = max;
+  const take = (xs: EndpointAddress[] | undefined) => {
+    const kept = (xs ?? []).slice(0, Math.max(budget, 0));
+    budget -= kept.length;
+    return kept.length ? kept : undefined;
+  };
+  const ready = subsets.map((s) => take(s.addresses));
+  const notReady = subsets.map((s) => take(s.notReadyAddresses));
+  const out = subsets
+    .map((s, i) => ({ ...(ready[i] ? { addresses: ready[i] } : {}), ...(notReady[i] ? { notReadyAddresses: notReady[i] } : {}), ...(s.ports ? { ports: s.ports } : {}) }))
+    .filter((s) => s.addresses || s.notReadyAddresses);
+  return { subsets: out, truncated: true };
+}
+
 /** Labels of a controller-managed Endpoints: the Service's, plus skip-mirror and headless. */
 export function endpointsLabels(svc: Service): Record<string, string> {
   const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}), [LABEL_SKIP_MIRROR]: 'true' };
@@ -73,11 +95,17 @@ export function endpointsLabels(svc: Service): Record<string, string> {
 
 /** The Endpoints object the Service should have. */
 export function desiredEndpoints(svc: Service, pods: Pod[], nodeOf: (name: string) => Node | undefined): Endpoints {
+  const { subsets, truncated } = truncateSubsets(buildSubsets(svc, pods, nodeOf));
   return {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, labels: endpointsLabels(svc) },
-    subsets: buildSubsets(svc, pods, nodeOf),
+    metadata: {
+      name: svc.metadata.name,
+      namespace: svc.metadata.namespace,
+      labels: endpointsLabels(svc),
+      ...(truncated ? { annotations: { [ANNOTATION_OVER_CAPACITY]: 'truncated' } } : {}),
+    },
+    subsets,
   };
 }
 
@@ -86,6 +114,15 @@ export function endpointsUpdate(existing: Endpoints | undefined, desired: Endpoi
   if (!existing) return desired;
   const sameSubsets = canonicalJson(existing.subsets ?? []) === canonicalJson(desired.subsets ?? []);
   const sameLabels = canonicalJson(existing.metadata.labels ?? {}) === canonicalJson(desired.metadata.labels ?? {});
-  if (sameSubsets && sameLabels) return undefined;
-  return { ...existing, metadata: { ...existing.metadata, labels: desired.metadata.labels }, subsets: desired.subsets };
+  const wantCap = desired.metadata.annotations?.[ANNOTATION_OVER_CAPACITY];
+  const sameCap = existing.metadata.annotations?.[ANNOTATION_OVER_CAPACITY] === wantCap;
+  if (sameSubsets && sameLabels && sameCap) return undefined;
+  const annotations = { ...(existing.metadata.annotations ?? {}) };
+  if (wantCap) annotations[ANNOTATION_OVER_CAPACITY] = wantCap;
+  else delete annotations[ANNOTATION_OVER_CAPACITY];
+  return {
+    ...existing,
+    metadata: { ...existing.metadata, labels: desired.metadata.labels, annotations: Object.keys(annotations).length ? annotations : undefined },
+    subsets: desired.subsets,
+  };
 }
