@@ -1,5 +1,5 @@
 // Wiring of the endpoints controller: informer events -> one queue of Service keys -> syncService.
-import { LABEL_SERVICE_NAME, type EndpointSlice, type Node, type Pod, type Service } from '@svcnet/api-types';
+import { LABEL_SERVICE_NAME, isApiError, type EndpointSlice, type Node, type Pod, type Service } from '@svcnet/api-types';
 import type { Logger, Registry } from '@svcnet/observability';
 import { SLICES_BY_SERVICE, type EndpointsCaches, type EndpointsClients } from './api';
 import { isNodeNotReady, serviceSelects } from './pod-endpoint-state';
@@ -57,7 +57,7 @@ export class EndpointsController {
         paused: true,
         baseDelayMs: 20,
         onError: (key, err, attempt) => {
-          if (err instanceof StaleCacheError) log.debug('cache behind our writes, retrying', { service: key, attempt });
+          if (err instanceof StaleCacheError || isApiError(err, 'Conflict')) log.debug('cache behind our writes, retrying', { service: key, attempt });
           else log.warn('sync failed, will retry', { service: key, attempt, err: err as Error });
         },
       },

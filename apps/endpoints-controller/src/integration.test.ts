@@ -127,6 +127,15 @@ test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoi
   const rvBefore = await revisions();
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(await revisions(), rvBefore, 'no writes in a steady state');
+  // ... also not after both controllers restart from scratch.
+  const args = [`--apiserver=${api.address}`, '--insecure', '--health-port=0'];
+  await Promise.all([workload.stop(), endpointsCtl.stop()]);
+  [workload, endpointsCtl] = await Promise.all([startApp({ app: 'workload-controller', args }), startApp({ app: 'endpoints-controller', args })]);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await revisions(), rvBefore, 'no writes after a restart');
+  const metrics = await (await fetch(`http://127.0.0.1:${endpointsCtl.ready.healthPort}/metrics`)).text();
+  assert.match(metrics, /endpoints_controller_syncs_total\{result="ok"\} \d+/);
+  assert.equal((await fetch(`http://127.0.0.1:${workload.ready.healthPort}/readyz`)).status, 200);
 
   // The third pod becomes ready, the first is deleted (terminating: the apiserver keeps it
   // until its node confirms) and is replaced by a fourth.

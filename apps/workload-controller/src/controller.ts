@@ -1,6 +1,6 @@
 // Wiring of the workload controller: informer events -> work queues -> syncs.
 // Three loops share the caches: Deployments, ReplicaSets, and the scheduler.
-import type { KubeObject, Node, Pod, ReplicaSet } from '@svcnet/api-types';
+import { isApiError, type KubeObject, type Node, type Pod, type ReplicaSet } from '@svcnet/api-types';
 import type { Logger, Registry } from '@svcnet/observability';
 import { BY_CONTROLLER_UID, type WorkloadCaches, type WorkloadClients } from './api';
 import { syncDeployment } from './deployment-sync';
@@ -48,8 +48,11 @@ export class WorkloadController {
         stop();
       }
     };
+    // Conflicts are routine (our cache lags our own writes): retried quietly.
     const onError = (loop: string) => (key: string, err: unknown, attempt: number) =>
-      log.warn('sync failed, will retry', { loop, key, attempt, err: err as Error });
+      isApiError(err, 'Conflict')
+        ? log.debug('conflict, will retry', { loop, key, attempt })
+        : log.warn('sync failed, will retry', { loop, key, attempt, err: err as Error });
 
     const deploymentRecorder = new EventRecorder(clients.events, 'deployment-controller', log);
     const rsRecorder = new EventRecorder(clients.events, 'replicaset-controller', log);
@@ -110,6 +113,7 @@ export class WorkloadController {
         // A graceful delete shows up as an update that sets deletionTimestamp.
         const owner = this.ownerRsKey(p);
         if (owner && p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) this.expectations.observedDelete(owner, String(p.metadata.name));
+        if (p.spec.nodeName) this.assumed.delete(keyOf(p)); // the cache caught up with our bind
         this.onPod(p);
         const was = this.ownerRsKey(old);
         if (was && was !== this.ownerRsKey(p)) this.replicaSetQueue.add(was);
