@@ -79,8 +79,16 @@ export function queryUDP(u: Upstream, q: Question, timeoutMs: number): Promise<M
         // ignore garbage; wait for the real answer or the timeout
       }
     });
-    // A connected socket reports ICMP port-unreachable as an error at once.
-    sock.connect(u.port, u.host, () => sock.send(encode(query)));
+    // A connected socket reports ICMP port-unreachable as an error at once. The connect
+    // callback gets the error itself (e.g. ENETUNREACH) instead of an 'error' event.
+    sock.connect(u.port, u.host, ((err?: Error) => {
+      if (err) return finish(err);
+      try {
+        sock.send(encode(query), (e) => e && finish(e));
+      } catch (e) {
+        finish(e as Error);
+      }
+    }) as () => void);
   });
 }
 

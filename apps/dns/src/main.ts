@@ -67,6 +67,10 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ ready: true, component: 'dns', dnsPort: app.port, healthPort: app.healthPort }) + '\n');
   // Serve (forwarding, NXDOMAIN for the zone) while informers sync; /readyz tells when synced.
   source?.start().catch((e) => log.error('informers failed to start', { err: e as Error }));
+  // Last line of defence, like CoreDNS recovering a panicking request: one bad packet or
+  // socket event must not take cluster DNS down. Logged loudly so the bug gets fixed.
+  process.on('uncaughtException', (err) => log.error('uncaught exception (continuing)', { err, stack: err.stack }));
+  process.on('unhandledRejection', (err) => log.error('unhandled rejection (continuing)', { err: err as Error }));
   const shutdown = (sig: string) => {
     log.info('shutting down', { signal: sig });
     app.stop().then(() => {
