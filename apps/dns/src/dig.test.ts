@@ -2,7 +2,9 @@
 // UDP and TCP; forwarding goes to a fake upstream on loopback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLASS, RCODE } from '@svcnet/dns-message';
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import { CLASS, RCODE, fuzzPackets } from '@svcnet/dns-message';
 import { sampleCluster } from '@svcnet/dns-records';
 import { startDnsApp } from './app';
 import type { DnsApp } from './app';
@@ -121,4 +123,32 @@ test('/metrics and /readyz', async () => {
   assert.equal((await fetch(`http://127.0.0.1:${app.healthPort}/readyz`)).status, 200);
   assert.equal((await fetch(`http://127.0.0.1:${app.healthPort}/healthz`)).status, 200);
   assert.equal(RCODE.NOERROR, 0);
+});
+
+test('garbage over UDP and TCP does not disturb the server', async () => {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  let replies = 0;
+  sock.on('message', () => replies++);
+  const packets: Buffer[] = [];
+  fuzzPackets(5000, 0xbad, (p) => packets.push(p));
+  for (let i = 0; i < packets.length; i++) {
+    if (packets[i].length) sock.send(packets[i], app.port, '127.0.0.1');
+    if (i % 200 === 0) await new Promise((r) => setImmediate(r));
+  }
+  // TCP: a length prefix promising more than is sent, a zero-length frame, random bytes
+  for (const junk of [Buffer.from([0xff, 0xff, 1, 2, 3]), Buffer.from([0, 0]), Buffer.from([0, 3, 1, 2, 3]), packets[7]]) {
+    await new Promise<void>((resolve) => {
+      const c = net.connect(app.port, '127.0.0.1', () => c.end(junk));
+      c.on('error', () => resolve());
+      c.on('close', () => resolve());
+      c.resume();
+    });
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  sock.close();
+  assert.ok(replies > 100, `answers to fuzzed queries: ${replies}`);
+  const r = await dig(app.port, ['web.default.svc.cluster.local']);
+  assert.deepEqual(r.answers, ['web.default.svc.cluster.local. A 10.96.0.10']);
+  assert.equal((await dig(app.port, ['web.default.svc.cluster.local', '+tcp'])).status, 'NOERROR');
 });

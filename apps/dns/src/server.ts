@@ -75,7 +75,13 @@ export class DnsServer {
   private onUdp(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     this.handler.handle(msg, 'udp').then(
       (out) => {
-        if (out && this.udp) this.udp.send(out, rinfo.port, rinfo.address, (e) => e && this.log?.debug('udp send failed', { err: e }));
+        if (!out || !this.udp) return;
+        try {
+          this.udp.send(out, rinfo.port, rinfo.address, (e) => e && this.log?.debug('udp send failed', { err: e }));
+        } catch (e) {
+          // the socket closed while the answer was being computed (shutdown)
+          this.log?.debug('udp send failed', { err: e as Error });
+        }
       },
       (e) => this.log?.error('udp handler failed', { err: e as Error }),
     );
