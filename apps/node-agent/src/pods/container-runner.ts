@@ -154,6 +154,8 @@ export class ContainerRunner {
   }
 
   private onExit(exitCode: number): void {
+    // the wrapper is gone; whatever of the container survived it (its group) goes too
+    if (this.pid) signalContainer(this.pid, 'SIGKILL');
     const finishedAt = new Date().toISOString();
     const startedAt = new Date(this.startedAtMs).toISOString();
     const reason = exitCode === 0 ? 'Completed' : 'Error';

@@ -58,11 +58,31 @@ export async function setupPodNetwork(s: PodNetworkSpec): Promise<void> {
   await mustRun('ip', ['-n', s.netns, 'route', 'replace', 'default', 'via', s.gateway, 'dev', 'eth0']);
 }
 
+/** SIGKILL every process still inside the netns (a container's stray children): a deleted
+ *  pod must leave no process, and a netns with processes would outlive its name */
+export async function killNetnsProcesses(netns: string): Promise<number> {
+  const r = await runCommand('ip', ['netns', 'pids', netns]);
+  if (r.code !== 0) return 0;
+  let n = 0;
+  for (const pid of r.stdout.split('\n').map(Number).filter((p) => p > 1 && p !== process.pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      n++;
+    } catch {
+      /* gone */
+    }
+  }
+  return n;
+}
+
 export async function teardownPodNetwork(netns: string, hostVeth: string): Promise<void> {
   // deleting the netns destroys eth0 and with it the host end; delete the host end too in case
   // the netns was already gone or something still pins it
-  if (await linkExists(hostVeth)) await runCommand('ip', ['link', 'del', hostVeth]);
-  if ((await listNetns()).includes(netns)) await mustRun('ip', ['netns', 'del', netns]);
+  if (hostVeth && (await linkExists(hostVeth))) await runCommand('ip', ['link', 'del', hostVeth]);
+  if (netns && (await listNetns()).includes(netns)) {
+    await killNetnsProcesses(netns);
+    await mustRun('ip', ['netns', 'del', netns]);
+  }
 }
 
 /** host-side links whose names start with prefix (leftover pod veths) */

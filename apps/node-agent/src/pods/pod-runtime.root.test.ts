@@ -264,8 +264,25 @@ test('a restarted agent adopts running pods and cleans up pods that no longer ex
   assert.ok(fx.podNetnsList().includes(rk.netns));
   assert.ok(fs.existsSync(`/proc/${keepPid}`));
   // the adopted process is still watched: killing it restarts it (restartPolicy Always)
+  const keepNsPidsBefore = sh('ip', ['netns', 'pids', rk.netns]).trim().split('\n');
+  assert.ok(keepNsPidsBefore.length >= 2, 'wrapper and echo server');
   process.kill(keepPid, 'SIGKILL');
   await eventually('adopted pod restarted', async () => (await status(keep))?.containerStatuses?.[0].restartCount === 1, 8000);
+  // the echo server orphaned by the killed wrapper was killed with its group, the new one serves
+  for (const pid of keepNsPidsBefore) await eventually(`stray process ${pid} gone`, () => !fs.existsSync(`/proc/${pid}`), 3000);
+  await eventually('restarted pod serves', () => curl(`http://${rk.ip}/`).includes('Hostname: keeper'));
   await rt.call('terminate', keep.metadata.uid, 0);
   await rt.call('terminate', fresh.metadata.uid, 0);
+});
+
+test('deleting every pod leaves no process and no netns behind', async () => {
+  const extra = pod('last', [{ name: 'c', image: 'nginx' }, { name: 'd', image: 'svcnet/echo' }]);
+  await rt.call('sync', extra);
+  await waitRunning(extra);
+  const pids = fx.podNetnsList().flatMap((ns) => sh('ip', ['netns', 'pids', ns]).trim().split('\n').filter(Boolean));
+  assert.ok(pids.length >= 3);
+  for (const uid of await rt.call<string[]>('uids')) await rt.call('terminate', uid, 2000);
+  assert.deepEqual(fx.podNetnsList(), []);
+  for (const pid of pids) assert.ok(!fs.existsSync(`/proc/${pid}`), `process ${pid} survived its pod`);
+  assert.equal(fx.inNode('ip', ['-o', 'link', 'show', 'master', 'svcnet0']).trim(), '');
 });

@@ -29,6 +29,8 @@ async function handle(op: string, args: unknown[]): Promise<unknown> {
       return runtime!.podStatus(args[0] as Pod) ?? null;
     case 'pid':
       return runtime!.containerPid(args[0] as string, args[1] as string) ?? null;
+    case 'uids':
+      return runtime!.podUids();
     case 'logPath':
       return runtime!.logPath(args[0] as string, args[1] as string);
     case 'cleanup':

@@ -1,0 +1,145 @@
+// svcnet node-agent, pod half: registers the Node, runs the pods bound to it in network
+// namespaces on the node bridge, routes to other nodes' pod CIDRs, serves container logs.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
+import type { Node, Pod, Service } from '@svcnet/api-types';
+import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { needsHostMountNamespace, reexecInHostMountNamespace } from './host-mount-ns';
+import { hostFacts } from './node-object';
+import { NodeRegistration } from './node-registration';
+import { NodeRoutes } from './node-routes';
+import { handleContainerLogs } from './pods/container-logs';
+import { parseNameservers } from './pods/dns-files';
+import { defaultNetnsPrefix } from './pods/pod-names';
+import { PodController } from './pods/pod-controller';
+import { PodRuntime } from './pods/pod-runtime';
+import { serviceEnv } from './pods/service-env';
+
+const FLAGS = {
+  ...API_CLIENT_FLAGS,
+  'node-name': { default: os.hostname(), help: 'name of this node' },
+  'node-ip': { default: '', help: 'InternalIP of this node (default: the first non-loopback IPv4 address of the current netns)' },
+  'cluster-dns': { default: '10.96.0.10', help: 'cluster DNS service IP(s), comma separated, written into pods resolv.conf' },
+  'cluster-domain': { default: 'cluster.local', help: 'cluster DNS domain' },
+  'state-dir': { default: '', help: 'pod state (records, logs, resolv.conf); default /var/lib/svcnet/node-agent/<node-name>' },
+  'bridge-name': { default: 'svcnet0', help: 'bridge the pods are attached to' },
+  'netns-prefix': { default: '', help: 'prefix of pod netns names (default svcnet-<node-name>-)' },
+  'pod-cidr': { default: '', help: 'use this pod CIDR instead of waiting for the apiserver to assign spec.podCIDR' },
+  'health-port': { default: '10248', help: 'port of /healthz /readyz /metrics (0 = any free port)' },
+  'health-host': { default: '127.0.0.1', help: 'address of /healthz /readyz /metrics' },
+  'kubelet-port': { default: '10250', help: 'port of the /containerLogs endpoint (0 = any free port)' },
+  'kubelet-host': { default: '0.0.0.0', help: 'address of the /containerLogs endpoint' },
+  'heartbeat-interval': { default: '5', help: 'seconds between Node status heartbeats' },
+};
+
+function firstIPv4(): string {
+  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  throw new Error('no IPv4 address found; pass --node-ip');
+}
+
+async function main(): Promise<void> {
+  if (needsHostMountNamespace()) {
+    reexecInHostMountNamespace();
+    return;
+  }
+  const flags = parseFlags(FLAGS);
+  const nodeName = flags['node-name'];
+  const log = createLogger('node-agent', { node: nodeName });
+  const nodeIP = flags['node-ip'] || firstIPv4();
+  const registry = new Registry();
+  const client = clientFromFlags(flags);
+  const nodes = client.resource<Node>('nodes');
+  const pods = client.resource<Pod>('pods');
+  const services = client.resource<Service>('services');
+
+  let controller: PodController | undefined;
+  const health = await startHealthServer({
+    host: flags['health-host'],
+    port: Number(flags['health-port']),
+    registry,
+    notReadyReason: () => (controller?.hasSynced() ? undefined : 'pods not synced yet'),
+  });
+
+  const registration = new NodeRegistration(nodes, hostFacts(nodeName, nodeIP), log);
+  await registration.register();
+  const podCIDR = flags['pod-cidr'] || (await registration.waitForPodCIDR());
+  registration.startHeartbeat(Number(flags['heartbeat-interval']) * 1000);
+  log.info('node registered', { nodeIP, podCIDR });
+
+  const serviceInformer = createInformer(services, { onError: (err, phase) => log.warn('informer error', { resource: 'services', phase, err }) });
+  const podInformer = createInformer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, onError: (err, phase) => log.warn('informer error', { resource: 'pods', phase, err }) });
+  const nodeInformer = createInformer(nodes, { onError: (err, phase) => log.warn('informer error', { resource: 'nodes', phase, err }) });
+
+  let hostNameservers: string[] = [];
+  try {
+    hostNameservers = parseNameservers(fs.readFileSync('/etc/resolv.conf', 'utf8'));
+  } catch {
+    /* none */
+  }
+  const runtime = new PodRuntime({
+    nodeName,
+    nodeIP,
+    podCIDR,
+    stateDir: flags['state-dir'] || path.join('/var/lib/svcnet/node-agent', nodeName),
+    bridgeName: flags['bridge-name'],
+    netnsPrefix: flags['netns-prefix'] || defaultNetnsPrefix(nodeName),
+    dns: { clusterDNS: flags['cluster-dns'].split(',').filter(Boolean), clusterDomain: flags['cluster-domain'], hostNameservers },
+    log,
+    serviceEnv: (ns, links) => serviceEnv(serviceInformer.list(), ns, links),
+    onChange: (uid) => controller?.onRuntimeChange(uid),
+  });
+  await runtime.init();
+
+  const routes = new NodeRoutes(nodeName, log);
+  const syncRoutes = () => void routes.sync(nodeInformer.list());
+  nodeInformer.on({ add: syncRoutes, update: syncRoutes, delete: syncRoutes });
+  await nodeInformer.start();
+  syncRoutes();
+
+  controller = new PodController({ nodeName, pods, podInformer, serviceInformer, runtime, log, registry });
+
+  const logsServer = http.createServer((req, res) =>
+    handleContainerLogs(req, res, {
+      logFile: (ns, name, container) => {
+        const pod = controller!.findPod(ns, name);
+        if (!pod) return { error: `pods "${name}" not found` };
+        const names = pod.spec.containers.map((c) => c.name);
+        const c = container ?? (names.length === 1 ? names[0] : undefined);
+        if (!c) return { error: `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]` };
+        if (!names.includes(c)) return { error: `container ${c} is not valid for pod ${name}` };
+        return { path: runtime.logPath(pod.metadata.uid!, c) };
+      },
+    }),
+  );
+  const kubeletPort = await new Promise<number>((resolve, reject) => {
+    logsServer.once('error', reject);
+    logsServer.listen(Number(flags['kubelet-port']), flags['kubelet-host'], () => resolve((logsServer.address() as { port: number }).port));
+  });
+
+  await controller.start();
+  log.info('node-agent ready', { healthPort: health.port, kubeletPort });
+  process.stdout.write(JSON.stringify({ ready: true, component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort }) + '\n');
+
+  const shutdown = async (signal: string) => {
+    // pods keep running: the next agent adopts them
+    log.info('shutting down', { signal });
+    registration.stop();
+    controller?.stop();
+    nodeInformer.stop();
+    runtime.shutdown();
+    logsServer.close();
+    await health.close();
+    client.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  createLogger('node-agent').error('fatal', { err: err instanceof Error ? err.stack : String(err) });
+  process.exit(1);
+});
