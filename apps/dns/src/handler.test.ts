@@ -50,6 +50,9 @@ test('responses are never answered; garbage gets FORMERR or nothing', async () =
   assert.equal(r.rd, true);
   assert.equal(formErr(Buffer.from('abcd8100000000000000000000', 'hex')), undefined);
   assert.ok(metrics.malformed.get({ proto: 'udp' }) >= 1);
+  const odd = newQuery('web.default.svc.cluster.local', 4242);
+  await ask(odd);
+  assert.equal(metrics.queries.get({ proto: 'udp', type: 'other', rcode: 'NOERROR' }), 1);
 });
 
 test('UDP limit: 512 without EDNS, client size clamped to [512, 1232]', () => {

@@ -27,6 +27,7 @@ export interface HandlerOptions {
 export type Transport = 'udp' | 'tcp';
 
 const MAX_CNAME_CHAIN = 8;
+const KNOWN_TYPES = new Set<number>(Object.values(TYPE));
 
 export class QueryHandler {
   constructor(private readonly o: HandlerOptions) {}
@@ -66,7 +67,8 @@ export class QueryHandler {
       source = 'error';
     }
     const q = query.questions[0];
-    const qtype = q ? typeName(q.type) : 'none';
+    // Unknown types collapse into "other" so hostile queries cannot blow up label cardinality.
+    const qtype = q ? (KNOWN_TYPES.has(q.type) ? typeName(q.type) : 'other') : 'none';
     this.o.metrics?.queries.inc({ proto: transport, type: qtype, rcode: rcodeName(resp.rcode) });
     this.o.metrics?.duration.observe(Number(process.hrtime.bigint() - started) / 1e9, { source });
     return out;
