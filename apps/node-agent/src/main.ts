@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
 import type { Node, Pod, Service } from '@svcnet/api-types';
 import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
-import { needsHostMountNamespace, reexecInHostMountNamespace } from './host-mount-ns';
+import { hostMountNamespacePid, reexecInMountNamespaceOf } from './host-mount-ns';
 import { hostFacts } from './node-object';
 import { NodeRegistration } from './node-registration';
 import { NodeRoutes } from './node-routes';
@@ -41,8 +41,9 @@ function firstIPv4(): string {
 }
 
 async function main(): Promise<void> {
-  if (needsHostMountNamespace()) {
-    reexecInHostMountNamespace();
+  const peer = hostMountNamespacePid();
+  if (peer !== undefined) {
+    reexecInMountNamespaceOf(peer);
     return;
   }
   const flags = parseFlags(FLAGS);

@@ -47,7 +47,8 @@ before(async () => {
   await client.resource<Service>('services').create({ metadata: { namespace: 'it', name: 'my-web' }, spec: { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], selector: { app: 'x' } } });
   agent = await startApp({
     app: 'node-agent',
-    prefix: ['nsenter', `--net=/run/netns/${nodeNs}`, '--'],
+    // started like local mode does; the agent moves itself to the launcher's mount namespace
+    prefix: ['ip', 'netns', 'exec', nodeNs],
     args: [
       `--apiserver=${sock}`,
       '--insecure',
