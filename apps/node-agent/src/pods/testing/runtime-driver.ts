@@ -1,14 +1,16 @@
 // Test helper: runs a PodRuntime in the process's current netns (the test starts it with
 // `nsenter --net=<node netns>`) and executes calls received over the IPC channel.
-import type { Pod, Service } from '@svcnet/api-types';
+import type { Node, Pod, Service } from '@svcnet/api-types';
 import { createLogger } from '@svcnet/observability';
 import { PodRuntime, type PodRuntimeOptions } from '../pod-runtime';
 import { serviceEnv } from '../service-env';
+import { NodeRoutes } from '../../node-routes';
 
 type Msg = { id: number; op: string; args: unknown[] };
 
 let runtime: PodRuntime | undefined;
 let services: Service[] = [];
+let routes: NodeRoutes | undefined;
 
 async function handle(op: string, args: unknown[]): Promise<unknown> {
   switch (op) {
@@ -29,6 +31,10 @@ async function handle(op: string, args: unknown[]): Promise<unknown> {
       return runtime!.podStatus(args[0] as Pod) ?? null;
     case 'pid':
       return runtime!.containerPid(args[0] as string, args[1] as string) ?? null;
+    case 'routes':
+      routes ??= new NodeRoutes(runtime!.opts.nodeName, createLogger('test-node-agent'));
+      await routes.sync(args[0] as Node[]);
+      return null;
     case 'uids':
       return runtime!.podUids();
     case 'logPath':
