@@ -1,0 +1,280 @@
+// `svcnet up | down | status`: a whole svcnet cluster on this Linux host, with each node in
+// its own network namespace and a LAN bridge no outside traffic can reach.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseFlags } from '@svcnet/observability';
+import { ApiClient } from '@svcnet/api-client';
+import type { Endpoints, Service } from '@svcnet/api-types';
+import { ApiError } from '@svcnet/api-types';
+import { localTopology, type LocalTopology } from './topology';
+import { createNetwork, destroyNetwork } from './network-setup';
+import { Supervisor, alive, stopPid } from './supervisor';
+import { readState, removeState, writeState } from './cluster-state';
+import { Progress } from './progress';
+
+const REPO = path.resolve(__dirname, '../../..');
+const appMain = (app: string) => path.join(REPO, 'apps', app, 'dist', 'main.js');
+
+const FLAGS = {
+  nodes: { default: '2', help: 'number of nodes (network namespaces) to start' },
+  'state-dir': { default: '/var/lib/svcnet', help: 'persistent state: the apiserver store, node state, kubeconfig, certs' },
+  'run-dir': { default: '/run/svcnet', help: 'sockets, pid records and logs of the running cluster' },
+  prefix: { default: 'svcnet', help: 'prefix of the network namespaces the cluster creates' },
+  'lb-pool': { default: '10.78.42.0/24', help: 'addresses the cloud-lb hands to LoadBalancer Services' },
+  purge: { boolean: true, default: 'false', help: 'down: also delete the state dir (the stored objects)' },
+  detach: { boolean: true, default: 'false', help: 'up: return once the cluster is ready and leave it running in the background' },
+};
+
+type Flags = Record<keyof typeof FLAGS, string>;
+
+async function main(): Promise<void> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  const f = parseFlags(FLAGS, rest) as Flags;
+  if (process.getuid?.() !== 0) throw new Error('svcnet needs root (network namespaces, nftables)');
+  switch (cmd) {
+    case 'up':
+      return up(f);
+    case 'down':
+      return down(f);
+    case 'status':
+      return status(f);
+    default:
+      process.stdout.write('usage: svcnet up [--detach] | down [--purge] | status   (flags: --help)\n');
+      process.exit(cmd ? 2 : 0);
+  }
+}
+
+async function up(f: Flags): Promise<void> {
+  const existing = readState(f['run-dir']);
+  if (existing && alive(existing.supervisorPid)) throw new Error(`a cluster is already running (pid ${existing.supervisorPid}); run "svcnet down" first`);
+  if (f.detach === 'true') return detach(f);
+
+  const t = localTopology(Number(f.nodes), f.prefix);
+  const progress = new Progress();
+  const runDir = f['run-dir'];
+  const stateDir = f['state-dir'];
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true });
+  for (const app of ['apiserver', 'endpoints-controller', 'workload-controller', 'node-agent', 'dns']) {
+    if (!fs.existsSync(appMain(app))) throw new Error(`${appMain(app)} is missing: build first (npx tsc -b)`);
+  }
+
+  // Leftovers of a cluster that was not stopped cleanly.
+  await destroyNetwork(t, () => undefined);
+
+  const sock = `unix://${path.join(runDir, 'apiserver.sock')}`;
+  const apiFlags = [`--apiserver=${sock}`, '--insecure'];
+  let shuttingDown = false;
+  const sup = new Supervisor(path.join(runDir, 'logs'), (p, code) => {
+    if (!shuttingDown) process.stdout.write(`!! ${p.name} exited (${code}); see ${p.logFile}\n`);
+  });
+  const record = (kubeconfig?: string) =>
+    writeState(runDir, {
+      supervisorPid: process.pid,
+      prefix: t.prefix,
+      nodes: t.nodes.length,
+      processes: sup.procs.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
+      kubeconfig,
+      startedAt: new Date().toISOString(),
+    });
+  const teardown = async (why: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    process.stdout.write(`\nstopping (${why})\n`);
+    const p = new Progress();
+    await sup.stopAll();
+    p.step('processes stopped');
+    await destroyNetwork(t, (m) => p.step(m));
+    removeState(runDir);
+    fs.rmSync(sock.slice('unix://'.length), { force: true });
+    process.stdout.write(`stopped in ${p.total()}; state kept in ${stateDir}\n`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void teardown('SIGINT'));
+  process.on('SIGTERM', () => void teardown('SIGTERM'));
+
+  try {
+    await createNetwork(t, (m) => progress.step(m));
+    record();
+    const certsMain = path.join(REPO, 'apps', 'apiserver', 'dist', 'certs-main.js');
+    const http = fs.existsSync(certsMain);
+    const apiserver = await sup.start({
+      name: 'apiserver',
+      argv: [
+        process.execPath,
+        appMain('apiserver'),
+        `--storage=file:${path.join(stateDir, 'apiserver')}`,
+        `--grpc-listen=${sock}`,
+        '--insecure',
+        '--health-port=0',
+        ...(http ? ['--http-listen=127.0.0.1:6443'] : []),
+      ],
+    });
+    progress.step(`apiserver ready (store ${path.join(stateDir, 'apiserver')}, gRPC ${sock}${http ? ', kubectl API https://127.0.0.1:6443' : ''})`);
+    record();
+
+    await ensureClusterDns(new ApiClient({ address: sock, insecure: true }), t);
+    progress.step(`kube-system/kube-dns Service ${t.clusterDnsServiceIP} -> ${t.dnsIP}:53`);
+
+    for (const app of ['endpoints-controller', 'workload-controller']) {
+      await sup.start({ name: app, argv: [process.execPath, appMain(app), ...apiFlags, '--health-port=0'] });
+      progress.step(`${app} ready`);
+      record();
+    }
+    const inNetns = (ns: string) => ['nsenter', `--net=/run/netns/${ns}`, process.execPath];
+    await sup.start({
+      name: 'dns',
+      argv: [...inNetns(t.lanNetns), appMain('dns'), ...apiFlags, `--listen=${t.dnsIP}:53`, '--health-port=0'],
+    });
+    progress.step(`dns ready on ${t.dnsIP}:53`);
+    record();
+    for (const n of t.nodes) {
+      await sup.start({
+        name: `node-agent-${n.name}`,
+        argv: [
+          ...inNetns(n.netns),
+          appMain('node-agent'),
+          ...apiFlags,
+          `--node-name=${n.name}`,
+          `--node-ip=${n.ip}`,
+          `--cluster-dns=${t.clusterDnsServiceIP}`,
+          `--state-dir=${path.join(stateDir, 'nodes', n.name)}`,
+          `--netns-prefix=${t.prefix}-${n.name}-`,
+          '--health-port=0',
+        ],
+        readyTimeoutMs: 60000,
+      });
+      progress.step(`node-agent ${n.name} ready (${n.netns}, ${n.ip})`);
+      record();
+    }
+    if (!fs.existsSync(appMain('cloud-lb'))) progress.step('cloud-lb not built: LoadBalancer Services stay <pending>');
+    else await sup.start({
+      name: 'cloud-lb',
+      argv: [...inNetns(t.lanNetns), appMain('cloud-lb'), ...apiFlags, `--pool=${f['lb-pool']}`, `--interface=${t.lanBridge}`, '--health-port=0'],
+    });
+    if (fs.existsSync(appMain('cloud-lb'))) progress.step(`cloud-lb ready (pool ${f['lb-pool']} on ${t.lanBridge})`);
+    const kubeconfig = http ? path.join(stateDir, 'kubeconfig') : undefined;
+    record(kubeconfig);
+    printWelcome(t, progress.total(), kubeconfig);
+    if (process.env.SVCNET_DETACHED === '1') process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+  } catch (e) {
+    process.stdout.write(`!! ${(e as Error).message}\n`);
+    await teardown('start failed');
+  }
+}
+
+/** kube-dns as in Kubernetes: a Service with ClusterIP 10.96.0.10 whose endpoint is the DNS app. */
+async function ensureClusterDns(client: ApiClient, t: LocalTopology): Promise<void> {
+  const services = client.resource<Service>('services');
+  const endpoints = client.resource<Endpoints>('endpoints');
+  const labels = { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' };
+  try {
+    await services.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kube-dns', namespace: 'kube-system', labels },
+      spec: {
+        clusterIP: t.clusterDnsServiceIP,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        ],
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
+  }
+  const ep: Endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kube-dns', namespace: 'kube-system', labels },
+    subsets: [{ addresses: [{ ip: t.dnsIP }], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] }],
+  };
+  try {
+    await endpoints.create(ep);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
+    const cur = await endpoints.get('kube-system', 'kube-dns');
+    await endpoints.update({ ...ep, metadata: { ...cur.metadata } });
+  }
+  client.close();
+}
+
+function printWelcome(t: LocalTopology, took: string, kubeconfig?: string): void {
+  const lines = [
+    '',
+    `svcnet is up in ${took}: ${t.nodes.length} nodes (${t.nodes.map((n) => `${n.name} ${n.ip}`).join(', ')})`,
+    '',
+    kubeconfig ? `  export KUBECONFIG=${kubeconfig}` : '  (kubectl API not built in this tree)',
+    '  kubectl get nodes -o wide',
+    '  kubectl create deployment web --image=nginx --replicas=3 && kubectl expose deployment web --port 8080 --target-port 80',
+    `  sudo ip netns exec ${t.clientNetns} curl http://<node IP>:<nodePort>/      # from outside the cluster`,
+    `  sudo ip netns exec ${t.nodes[0].netns} curl http://<clusterIP>:8080/        # from a node`,
+    '',
+    'Ctrl-C (or "svcnet down" elsewhere) stops it and removes every namespace it made.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+/** Runs `up` in a background process and returns once it printed its ready line. */
+async function detach(f: Flags): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  fs.mkdirSync(f['run-dir'], { recursive: true });
+  const logFile = path.join(f['run-dir'], 'svcnet-up.log');
+  const out = fs.openSync(logFile, 'w');
+  const args = process.argv.slice(2).filter((a) => a !== '--detach');
+  const child = spawn(process.execPath, [__filename, ...args], { detached: true, stdio: ['ignore', 'pipe', out], env: { ...process.env, SVCNET_DETACHED: '1' } });
+  let buf = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const s = d.toString();
+      fs.appendFileSync(logFile, s);
+      buf += s;
+      for (const line of s.split('\n')) if (line && !line.startsWith('{')) process.stdout.write(line + '\n');
+      if (buf.includes('{"ready":true}')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`svcnet up exited with ${code}; see ${logFile}`)));
+  });
+  child.stdout!.destroy();
+  child.unref();
+}
+
+async function down(f: Flags): Promise<void> {
+  const t = localTopology(Number(f.nodes), f.prefix);
+  const st = readState(f['run-dir']);
+  const progress = new Progress();
+  if (st && alive(st.supervisorPid) && st.supervisorPid !== process.pid) {
+    progress.step(`asking svcnet up (pid ${st.supervisorPid}) to stop`);
+    process.kill(st.supervisorPid, 'SIGTERM');
+    const deadline = Date.now() + 60000;
+    while (alive(st.supervisorPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  }
+  // Whatever is left (supervisor killed -9, or it timed out): stop our pids, remove our namespaces.
+  const left = readState(f['run-dir']);
+  for (const p of left?.processes ?? []) await stopPid(p.pid, 3000);
+  await destroyNetwork(localTopology(left?.nodes ?? Number(f.nodes), left?.prefix ?? t.prefix), (m) => progress.step(m));
+  removeState(f['run-dir']);
+  fs.rmSync(path.join(f['run-dir'], 'apiserver.sock'), { force: true });
+  if (f.purge === 'true') {
+    fs.rmSync(f['state-dir'], { recursive: true, force: true });
+    progress.step(`removed ${f['state-dir']}`);
+  }
+  progress.step(`svcnet is down (${progress.total()})`);
+}
+
+async function status(f: Flags): Promise<void> {
+  const st = readState(f['run-dir']);
+  if (!st || !alive(st.supervisorPid)) {
+    process.stdout.write('svcnet is not running\n');
+    process.exit(1);
+  }
+  process.stdout.write(`svcnet is running (pid ${st.supervisorPid}, since ${st.startedAt})\n`);
+  for (const p of st.processes) process.stdout.write(`  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${alive(p.pid) ? 'running' : 'EXITED'}  ${p.logFile}\n`);
+  if (st.kubeconfig) process.stdout.write(`  export KUBECONFIG=${st.kubeconfig}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`svcnet: ${(e as Error).message}\n`);
+  process.exit(1);
+});

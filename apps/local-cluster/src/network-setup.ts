@@ -1,0 +1,91 @@
+// Creates and removes the local cluster's namespaces and links (see topology.ts).
+import { execFileSync } from 'node:child_process';
+import { addAddress, addBridge, addRoute, addVethPair, createNetns, deleteNetns, linkUp, netnsExists, setMaster, setSysctl, execIn } from '@svcnet/netns';
+import type { LocalTopology } from './topology';
+import { ownsNetns } from './topology';
+
+export async function createNetwork(t: LocalTopology, step: (msg: string) => void): Promise<void> {
+  step(`namespace ${t.lanNetns} with bridge ${t.lanBridge} (${t.lanGateway})`);
+  await createNetns(t.lanNetns);
+  await linkUp(t.lanNetns, 'lo');
+  await addBridge(t.lanNetns, t.lanBridge);
+  await addAddress(t.lanNetns, t.lanBridge, `${t.lanGateway}/24`);
+  await addAddress(t.lanNetns, t.lanBridge, `${t.dnsIP}/32`);
+  await linkUp(t.lanNetns, t.lanBridge);
+  await setSysctl(t.lanNetns, 'net.ipv4.ip_forward', 1);
+
+  for (const n of t.nodes) {
+    step(`node namespace ${n.netns} (${n.ip})`);
+    await createNetns(n.netns);
+    await linkUp(n.netns, 'lo');
+    await addVethPair({ netns: n.netns, name: 'eth0', peerNetns: t.lanNetns, peerName: n.lanLink });
+    await setMaster(t.lanNetns, n.lanLink, t.lanBridge);
+    await linkUp(t.lanNetns, n.lanLink);
+    await addAddress(n.netns, 'eth0', `${n.ip}/24`);
+    await linkUp(n.netns, 'eth0');
+    await addRoute(n.netns, { to: 'default', via: t.lanGateway });
+    await setSysctl(n.netns, 'net.ipv4.ip_forward', 1);
+    // CNI-style ip-masq: pod traffic to anything outside the pod network leaves with the
+    // node's address, so the LAN needs no routes to pod CIDRs.
+    await execIn(n.netns, 'nft', ['-f', '-'], {
+      input: [
+        'table ip svcnet-cni {',
+        '  chain postrouting {',
+        '    type nat hook postrouting priority srcnat + 10; policy accept;',
+        '    ip saddr 10.244.0.0/16 ip daddr != 10.244.0.0/16 oifname "eth0" masquerade',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+  }
+
+  step(`outside client namespace ${t.clientNetns} (${t.clientIP})`);
+  await createNetns(t.clientNetns);
+  await linkUp(t.clientNetns, 'lo');
+  await addVethPair({ netns: t.clientNetns, name: 'eth0', peerNetns: t.lanNetns, peerName: t.clientLanLink });
+  await addAddress(t.lanNetns, t.clientLanLink, `${t.clientGateway}/24`);
+  await linkUp(t.lanNetns, t.clientLanLink);
+  await addAddress(t.clientNetns, 'eth0', `${t.clientIP}/24`);
+  await linkUp(t.clientNetns, 'eth0');
+  await addRoute(t.clientNetns, { to: 'default', via: t.clientGateway });
+}
+
+/** Kills whatever still runs inside our namespaces (pods) and deletes them. */
+export async function destroyNetwork(t: LocalTopology, step: (msg: string) => void): Promise<void> {
+  const all = listNetns().filter((n) => ownsNetns(t, n));
+  // Pod namespaces first, then nodes, client and the lan.
+  all.sort((a, b) => b.length - a.length);
+  for (const ns of all) {
+    killAllIn(ns);
+    step(`delete namespace ${ns}`);
+    await deleteNetns(ns);
+  }
+}
+
+function listNetns(): string[] {
+  try {
+    return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.split(' ')[0])
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function killAllIn(ns: string): void {
+  if (!netnsExists(ns)) return;
+  let pids: number[] = [];
+  try {
+    pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
