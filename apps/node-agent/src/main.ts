@@ -1,11 +1,12 @@
-// svcnet node-agent, pod half: registers the Node, runs the pods bound to it in network
-// namespaces on the node bridge, routes to other nodes' pod CIDRs, serves container logs.
+// svcnet node-agent: registers the Node, runs the pods bound to it in network namespaces on
+// the node bridge, routes to other nodes' pod CIDRs, serves container logs (pod half), and
+// programs Services into nftables (proxy half, src/proxy/).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
-import type { Node, Pod, Service } from '@svcnet/api-types';
+import type { EndpointSlice, Node, Pod, Service } from '@svcnet/api-types';
 import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
 import { hostMountNamespacePid, reexecInMountNamespaceOf } from './host-mount-ns';
 import { hostFacts } from './node-object';
@@ -17,6 +18,8 @@ import { defaultNetnsPrefix } from './pods/pod-names';
 import { PodController } from './pods/pod-controller';
 import { PodRuntime } from './pods/pod-runtime';
 import { serviceEnv } from './pods/service-env';
+import { createProxy, type Proxy } from './proxy/proxy';
+import { PROXY_FLAGS } from './proxy/proxy-flags';
 
 const FLAGS = {
   ...API_CLIENT_FLAGS,
@@ -33,6 +36,7 @@ const FLAGS = {
   'kubelet-port': { default: '10250', help: 'port of the /containerLogs endpoint (0 = any free port)' },
   'kubelet-host': { default: '0.0.0.0', help: 'address of the /containerLogs endpoint' },
   'heartbeat-interval': { default: '5', help: 'seconds between Node status heartbeats' },
+  ...PROXY_FLAGS,
 };
 
 function firstIPv4(): string {
@@ -57,11 +61,14 @@ async function main(): Promise<void> {
   const services = client.resource<Service>('services');
 
   let controller: PodController | undefined;
+  let proxy: Proxy | undefined;
+  const proxyEnabled = flags.proxy !== 'false';
   const health = await startHealthServer({
     host: flags['health-host'],
     port: Number(flags['health-port']),
     registry,
-    notReadyReason: () => (controller?.hasSynced() ? undefined : 'pods not synced yet'),
+    notReadyReason: () =>
+      !controller?.hasSynced() ? 'pods not synced yet' : proxyEnabled && !proxy?.proxier.hasSynced() ? 'proxy rules not synced yet' : undefined,
   });
 
   const registration = new NodeRegistration(nodes, hostFacts(nodeName, nodeIP), log);
@@ -101,6 +108,23 @@ async function main(): Promise<void> {
   syncRoutes();
 
   controller = new PodController({ nodeName, pods, podInformer, serviceInformer, runtime, log, registry });
+  if (proxyEnabled) {
+    proxy = createProxy({
+      nodeName,
+      nodeIP,
+      clusterCIDRs: flags['cluster-cidr'].split(',').map((c) => c.trim()).filter(Boolean),
+      syncPeriod: flags['proxy-sync-period'],
+      minSyncPeriod: flags['proxy-min-sync-period'],
+      tableName: flags['proxy-table'],
+      healthzBindAddress: flags['healthz-bind-address'],
+      endpointSlices: client.resource<EndpointSlice>('endpointslices'),
+      services: serviceInformer,
+      nodes: nodeInformer,
+      log,
+      registry,
+    });
+    await proxy.prepare();
+  }
 
   const logsServer = http.createServer((req, res) =>
     handleContainerLogs(req, res, {
@@ -120,14 +144,22 @@ async function main(): Promise<void> {
     logsServer.listen(Number(flags['kubelet-port']), flags['kubelet-host'], () => resolve((logsServer.address() as { port: number }).port));
   });
 
+  // starts the Service informer the proxy shares
   await controller.start();
-  log.info('node-agent ready', { healthPort: health.port, kubeletPort });
-  process.stdout.write(JSON.stringify({ ready: true, component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort }) + '\n');
+  let proxySynced = false;
+  if (proxy) {
+    // Only now are the caches complete: a sync from a partial cache would delete live rules.
+    proxy.run();
+    proxySynced = await proxy.firstSync(60_000);
+  }
+  log.info('node-agent ready', { healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced });
+  process.stdout.write(JSON.stringify({ ready: true, component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced }) + '\n');
 
   const shutdown = async (signal: string) => {
-    // pods keep running: the next agent adopts them
+    // pods keep running and the proxy rules stay in the kernel: the next agent adopts both
     log.info('shutting down', { signal });
     registration.stop();
+    proxy?.stop();
     controller?.stop();
     nodeInformer.stop();
     runtime.shutdown();

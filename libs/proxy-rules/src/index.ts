@@ -8,3 +8,4 @@ export * from './render-ruleset';
 export * from './diff';
 export * from './stale-udp';
 export * from './sync';
+export * from './expected-state';
