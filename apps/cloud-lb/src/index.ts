@@ -1,1 +1,9 @@
-export {};
+export * from './pool';
+export * from './ip-allocator';
+export * from './source-ranges';
+export * from './backend-picker';
+export * from './lb-spec';
+export * from './health-checker';
+export * from './dataplane';
+export * from './dataplane-handle';
+export * from './controller';

@@ -1,0 +1,262 @@
+// The data path: applies the desired LbSpecs — addresses on the interface, one listener per
+// LB IP:protocol:port, health checks of the nodes — and reports what it is doing. It runs in
+// the controller's process, or in a worker inside another network namespace (--netns).
+import type { Logger } from '@svcnet/observability';
+import { BackendPicker, type BalanceMode } from './backend-picker';
+import { HealthChecker, type HealthTarget, type TargetHealth } from './health-checker';
+import type { LbBackend, LbPort, LbSpec } from './lb-spec';
+import type { AddressManager } from './addresses';
+import type { Route, Target } from './route';
+import { sourceFilter, type SourceFilter } from './source-ranges';
+import { TcpProxy } from './tcp-proxy';
+import { UdpProxy } from './udp-proxy';
+
+export interface DataplaneOptions {
+  addresses: AddressManager;
+  balance: BalanceMode;
+  healthIntervalMs: number;
+  healthTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  udpIdleTimeoutMs?: number;
+  log?: Logger;
+  /** something changed that an observer may want to see (health, listeners) */
+  onChange?: () => void;
+}
+
+export interface BackendView {
+  node: string;
+  ip: string;
+  healthy: boolean | null;
+  lastCheck?: string;
+  lastError?: string;
+  since?: string;
+  activeConnections: number;
+}
+
+export interface LbView {
+  service: string;
+  ip: string;
+  externalTrafficPolicy: string;
+  sourceRanges: string[];
+  healthCheck: LbSpec['healthCheck'];
+  ports: (LbPort & { listening: boolean; error?: string })[];
+  backends: BackendView[];
+}
+
+export interface CounterSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface DataplaneSnapshot {
+  lbs: LbView[];
+  counters: CounterSample[];
+}
+
+interface Listener {
+  key: string;
+  lb: LbSpec;
+  port: LbPort;
+  proxy: TcpProxy | UdpProxy;
+  route: PortRoute;
+  listening: boolean;
+  error?: string;
+}
+
+const listenerKey = (ip: string, p: LbPort) => `${ip}|${p.protocol}|${p.port}`;
+
+/** the per-listener routing state: which nodes, how healthy, how busy */
+class PortRoute implements Route {
+  private picker: BackendPicker;
+  private filter: SourceFilter;
+  constructor(
+    public lb: LbSpec,
+    public port: LbPort,
+    private readonly dp: Dataplane,
+    balance: BalanceMode,
+  ) {
+    this.picker = new BackendPicker(balance);
+    this.filter = sourceFilter(lb.sourceRanges);
+  }
+  update(lb: LbSpec, port: LbPort): void {
+    this.lb = lb;
+    this.port = port;
+    this.filter = sourceFilter(lb.sourceRanges);
+  }
+  allowed(ip: string): boolean {
+    return this.filter(ip);
+  }
+  private targetOf(b: LbBackend): Target {
+    return { node: b.node, ip: b.ip, port: this.port.nodePort };
+  }
+  pick(exclude?: ReadonlySet<string>): Target | undefined {
+    const cands = this.lb.backends.map((b) => ({ id: b.node, healthy: this.dp.backendHealth(this.lb, b).healthy, active: this.dp.active(b.ip, this.port.nodePort) }));
+    const c = this.picker.pick(cands, exclude);
+    const b = c && this.lb.backends.find((x) => x.node === c.id);
+    return b && this.targetOf(b);
+  }
+  usable(t: Target): boolean {
+    const b = this.lb.backends.find((x) => x.node === t.node && x.ip === t.ip);
+    return !!b && t.port === this.port.nodePort && this.dp.backendHealth(this.lb, b).healthy !== false;
+  }
+  connected(t: Target): void {
+    this.dp.count('cloud_lb_connections_total', { service: this.lb.service, port: `${this.port.port}/${this.port.protocol}`, node: t.node });
+    this.dp.addActive(t.ip, t.port, 1);
+  }
+  closed(t: Target): void {
+    this.dp.addActive(t.ip, t.port, -1);
+  }
+  connectFailed(t: Target, err: string): void {
+    this.dp.count('cloud_lb_backend_connect_failures_total', { service: this.lb.service, node: t.node });
+    const b = this.lb.backends.find((x) => x.node === t.node);
+    if (b) this.dp.reportFailure(this.lb, b, `${t.ip}:${t.port}: ${err}`);
+  }
+  rejected(reason: 'source-range' | 'no-backend'): void {
+    this.dp.count('cloud_lb_rejected_total', { service: this.lb.service, reason });
+  }
+}
+
+export class Dataplane {
+  private listeners = new Map<string, Listener>();
+  private present?: Set<string>;
+  private specs: LbSpec[] = [];
+  private activeByTarget = new Map<string, number>();
+  private counters = new Map<string, CounterSample>();
+  private health: HealthChecker;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: DataplaneOptions) {
+    this.health = new HealthChecker({
+      intervalMs: o.healthIntervalMs,
+      timeoutMs: o.healthTimeoutMs ?? Math.min(1000, o.healthIntervalMs),
+      log: o.log,
+      onChange: () => o.onChange?.(),
+    });
+  }
+
+  /** serialised: each apply sees the previous one finished */
+  apply(specs: LbSpec[]): Promise<void> {
+    const next = this.chain.then(() => this.applyNow(specs));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyNow(specs: LbSpec[]): Promise<void> {
+    const log = this.o.log;
+    this.specs = specs;
+    if (!this.present) this.present = new Set(await this.o.addresses.list());
+    const wantIps = new Set(specs.map((s) => s.ip));
+    const want = new Map<string, { lb: LbSpec; port: LbPort }>();
+    for (const lb of specs) for (const p of lb.ports) want.set(listenerKey(lb.ip, p), { lb, port: p });
+
+    // Old listeners first, so a port that moves between Services can be bound again.
+    for (const [k, l] of this.listeners) {
+      if (want.has(k)) continue;
+      this.listeners.delete(k);
+      await l.proxy.close();
+      log?.info('listener closed', { service: l.lb.service, listen: k });
+    }
+    for (const ip of [...this.present]) {
+      if (wantIps.has(ip)) continue;
+      await this.o.addresses.remove(ip);
+      this.present.delete(ip);
+      log?.info('address released', { ip });
+    }
+    for (const ip of wantIps) {
+      if (this.present.has(ip)) continue;
+      await this.o.addresses.add(ip);
+      this.present.add(ip);
+      log?.info('address added', { ip });
+    }
+    for (const [k, { lb, port }] of want) {
+      const l = this.listeners.get(k);
+      if (l) {
+        // Same IP and port: follow nodePort, node and policy changes in place.
+        l.lb = lb;
+        l.port = port;
+        l.route.update(lb, port);
+        if (!l.listening) await this.startListener(l);
+        continue;
+      }
+      const route = new PortRoute(lb, port, this, this.o.balance);
+      const proxy =
+        port.protocol === 'TCP'
+          ? new TcpProxy({ host: lb.ip, port: port.port, route: () => route, connectTimeoutMs: this.o.connectTimeoutMs ?? 1000, maxAttempts: 3 })
+          : new UdpProxy({ host: lb.ip, port: port.port, route: () => route, idleTimeoutMs: this.o.udpIdleTimeoutMs ?? 60_000 });
+      const nl: Listener = { key: k, lb, port, proxy, route, listening: false };
+      this.listeners.set(k, nl);
+      await this.startListener(nl);
+    }
+    this.health.sync(this.healthTargets());
+    this.o.onChange?.();
+  }
+
+  private async startListener(l: Listener): Promise<void> {
+    try {
+      await l.proxy.listen();
+      l.listening = true;
+      l.error = undefined;
+      this.o.log?.info('listening', { service: l.lb.service, listen: l.key, nodePort: l.port.nodePort });
+    } catch (e) {
+      l.error = (e as Error).message;
+      this.o.log?.error('listen failed', { service: l.lb.service, listen: l.key, err: e as Error });
+    }
+  }
+
+  private healthTargets(): HealthTarget[] {
+    return this.specs.flatMap((lb) => lb.backends.map((b) => ({ ip: b.ip, check: lb.healthCheck })));
+  }
+
+  backendHealth(lb: LbSpec, b: LbBackend): TargetHealth {
+    return this.health.health({ ip: b.ip, check: lb.healthCheck });
+  }
+
+  reportFailure(lb: LbSpec, b: LbBackend, reason: string): void {
+    this.health.reportFailure({ ip: b.ip, check: lb.healthCheck }, reason);
+  }
+
+  active(ip: string, port: number): number {
+    return this.activeByTarget.get(`${ip}:${port}`) ?? 0;
+  }
+
+  addActive(ip: string, port: number, d: number): void {
+    const k = `${ip}:${port}`;
+    this.activeByTarget.set(k, Math.max(0, (this.activeByTarget.get(k) ?? 0) + d));
+  }
+
+  count(name: string, labels: Record<string, string>, by = 1): void {
+    const k = name + JSON.stringify(labels);
+    const c = this.counters.get(k);
+    if (c) c.value += by;
+    else this.counters.set(k, { name, labels, value: by });
+  }
+
+  snapshot(): DataplaneSnapshot {
+    const lbs = this.specs.map((lb): LbView => ({
+      service: lb.service,
+      ip: lb.ip,
+      externalTrafficPolicy: lb.externalTrafficPolicy,
+      sourceRanges: lb.sourceRanges,
+      healthCheck: lb.healthCheck,
+      ports: lb.ports.map((p) => {
+        const l = this.listeners.get(listenerKey(lb.ip, p));
+        return { ...p, listening: !!l?.listening, ...(l?.error ? { error: l.error } : {}) };
+      }),
+      backends: lb.backends.map((b) => {
+        const h = this.backendHealth(lb, b);
+        const active = lb.ports.reduce((n, p) => n + this.active(b.ip, p.nodePort), 0);
+        return { node: b.node, ip: b.ip, healthy: h.healthy ?? null, lastCheck: h.lastCheck, lastError: h.lastError, since: h.since, activeConnections: active };
+      }),
+    }));
+    return { lbs, counters: [...this.counters.values()].map((c) => ({ ...c })) };
+  }
+
+  /** close listeners; addresses stay unless `releaseAddresses` (a restart keeps serving sooner) */
+  async close(releaseAddresses = false): Promise<void> {
+    this.health.stop();
+    for (const l of this.listeners.values()) await l.proxy.close();
+    this.listeners.clear();
+    if (releaseAddresses && this.present) for (const ip of this.present) await this.o.addresses.remove(ip).catch(() => undefined);
+  }
+}
