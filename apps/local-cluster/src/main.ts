@@ -21,6 +21,7 @@ const FLAGS = {
   'run-dir': { default: '/run/svcnet', help: 'sockets, pid records and logs of the running cluster' },
   prefix: { default: 'svcnet', help: 'prefix of the network namespaces the cluster creates' },
   'lb-pool': { default: '10.78.42.0/24', help: 'addresses the cloud-lb hands to LoadBalancer Services' },
+  'api-port': { default: '6443', help: 'port of the kubectl API on 127.0.0.1 (0: no kubectl API)' },
   purge: { boolean: true, default: 'false', help: 'down: also delete the state dir (the stored objects)' },
   detach: { boolean: true, default: 'false', help: 'up: return once the cluster is ready and leave it running in the background' },
 };
@@ -97,7 +98,7 @@ async function up(f: Flags): Promise<void> {
     await createNetwork(t, (m) => progress.step(m));
     record();
     const certsMain = path.join(REPO, 'apps', 'apiserver', 'dist', 'certs-main.js');
-    const http = fs.existsSync(certsMain);
+    const http = fs.existsSync(certsMain) && f['api-port'] !== '0';
     const apiserver = await sup.start({
       name: 'apiserver',
       argv: [
@@ -107,10 +108,10 @@ async function up(f: Flags): Promise<void> {
         `--grpc-listen=${sock}`,
         '--insecure',
         '--health-port=0',
-        ...(http ? ['--http-listen=127.0.0.1:6443'] : []),
+        ...(http ? [`--http-listen=127.0.0.1:${f['api-port']}`] : []),
       ],
     });
-    progress.step(`apiserver ready (store ${path.join(stateDir, 'apiserver')}, gRPC ${sock}${http ? ', kubectl API https://127.0.0.1:6443' : ''})`);
+    progress.step(`apiserver ready (store ${path.join(stateDir, 'apiserver')}, gRPC ${sock}${http ? `, kubectl API https://127.0.0.1:${f['api-port']}` : ''})`);
     record();
 
     await ensureClusterDns(new ApiClient({ address: sock, insecure: true }), t);

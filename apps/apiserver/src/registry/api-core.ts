@@ -163,12 +163,16 @@ export class ApiCore {
     const errs = validateObject(info.kind, obj, undefined, { beforeAllocation: true });
     if (errs.length) throw invalidError(info.kind, obj.metadata.name ?? '', errs, info.group);
 
+    // Report an existing name as AlreadyExists before allocating: its static clusterIP or
+    // nodePorts would otherwise fail as "already allocated".
+    const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
+    if (await this.store.get(key)) throw alreadyExists(info.resource, obj.metadata.name!, info.group);
     let allocation = emptyAllocation();
     if (info.kind === 'Service') allocation = await this.services.allocateForCreate(obj as Service);
     let podCidr: string | undefined;
     if (info.kind === 'Node') podCidr = this.assignPodCidr(obj as Node);
     try {
-      return await this.store.create(objectKey(info, obj.metadata.namespace, obj.metadata.name!), obj);
+      return await this.store.create(key, obj);
     } catch (e) {
       await this.services.release(allocation);
       if (podCidr) this.podCidrs.release(podCidr);

@@ -1,0 +1,112 @@
+// Local mode as a user runs it: `svcnet up --detach`, a Deployment and a Service, traffic and
+// DNS from inside the cluster, `svcnet down` leaving nothing behind, and state surviving a restart.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ApiClient } from '@svcnet/api-client';
+import type { Deployment, Endpoints, Pod, Service } from '@svcnet/api-types';
+import { waitFor } from '@svcnet/test-harness';
+
+const MAIN = path.resolve(__dirname, 'main.js');
+const prefix = `svt${randomBytes(2).toString('hex')}`;
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-local-'));
+// The state dir must not be under /tmp (pods get a private /tmp); use /var/lib.
+const stateDir = fs.mkdtempSync('/var/lib/svcnet-test-');
+const runDir = path.join(base, 'run');
+const flags = ['--api-port=0', `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`];
+
+function svcnet(...args: string[]): string {
+  const r = spawnSync(process.execPath, [MAIN, ...args, ...flags], { encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`svcnet ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}\n${logs()}`);
+  return r.stdout;
+}
+
+function logs(): string {
+  const dir = path.join(runDir, 'logs');
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir)
+    .map((f) => `--- ${f}\n${fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(-15).join('\n')}`)
+    .join('\n');
+}
+
+function ourNetns(): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.startsWith(`${prefix}-`));
+}
+
+function inNetns(ns: string, cmd: string[]): string {
+  return execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', timeout: 20_000 });
+}
+
+after(() => {
+  spawnSync(process.execPath, [MAIN, 'down', ...flags], { timeout: 120_000 });
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+const client = () => new ApiClient({ address: `unix://${path.join(runDir, 'apiserver.sock')}`, insecure: true, timeoutMs: 10_000 });
+
+test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down removes everything; state survives', async () => {
+  const out = svcnet('up', '--detach');
+  assert.match(out, /svcnet is up in/);
+  assert.deepEqual(ourNetns().sort(), [`${prefix}-client`, `${prefix}-lan`, `${prefix}-node-1`, `${prefix}-node-2`]);
+
+  let c = client();
+  await c.resource<Deployment>('deployments').create({
+    metadata: { name: 'nginx', namespace: 'default' },
+    spec: { replicas: 3, selector: { matchLabels: { app: 'nginx' } }, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }] }] } } },
+  });
+  const svc = await c.resource<Service>('services').create({ metadata: { name: 'nginx', namespace: 'default' }, spec: { selector: { app: 'nginx' }, ports: [{ port: 8080, targetPort: 80 }] } });
+  const pods = await waitFor(
+    '3 running pods with IPs',
+    async () => {
+      const l = await c.resource<Pod>('pods').list({ namespace: 'default', labelSelector: 'app=nginx' });
+      return l.items.length === 3 && l.items.every((p) => p.status?.phase === 'Running' && p.status.podIP) ? l.items : undefined;
+    },
+    60_000,
+  );
+  assert.equal(new Set(pods.map((p) => p.status!.podIP)).size, 3);
+  assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, 2, 'pods spread over both nodes');
+  const ep = await waitFor('Endpoints with 3 addresses', async () => {
+    const e = await c.resource<Endpoints>('endpoints').get('default', 'nginx');
+    return (e.subsets?.[0]?.addresses?.length ?? 0) === 3 ? e : undefined;
+  });
+  assert.deepEqual(ep.subsets![0].addresses!.map((a) => a.ip).sort(), pods.map((p) => p.status!.podIP!).sort());
+
+  // nginx on a pod of node-1, reached from node-2 (cross-node pod routing)
+  const p1 = pods.find((p) => p.spec.nodeName === 'node-1')!;
+  assert.match(inNetns(`${prefix}-node-2`, ['curl', '-s', '-m', '5', `http://${p1.status!.podIP}/`]), /Welcome to nginx!/);
+  // cluster DNS from inside a pod's namespace
+  const podNs = ourNetns().find((n) => n.startsWith(`${prefix}-node-1-`))!;
+  assert.equal(inNetns(podNs, ['dig', '+short', '@172.30.0.2', 'nginx.default.svc.cluster.local']).trim(), svc.spec.clusterIP);
+  c.close();
+
+  svcnet('down');
+  assert.deepEqual(ourNetns(), [], 'down removes every namespace');
+
+  svcnet('up', '--detach');
+  c = client();
+  const again = await c.resource<Service>('services').get('default', 'nginx');
+  assert.equal(again.spec.clusterIP, svc.spec.clusterIP, 'state survives a restart');
+  await waitFor(
+    'the stored pods running again',
+    async () => {
+      const l = await c.resource<Pod>('pods').list({ namespace: 'default', labelSelector: 'app=nginx' });
+      const running = l.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP);
+      if (running.length !== 3) return undefined;
+      const ip = running[0].status!.podIP!;
+      const node = running[0].spec.nodeName === 'node-1' ? 'node-2' : 'node-1';
+      return /Welcome to nginx!/.test(inNetns(`${prefix}-${node}`, ['curl', '-s', '-m', '3', `http://${ip}/`]));
+    },
+    90_000,
+    500,
+  );
+  c.close();
+});
