@@ -12,7 +12,10 @@ log "installing Debian packages"
 ./scripts/install-deps.sh
 
 log "installing npm packages"
-npm ci --no-audit --no-fund --loglevel=error
+npm ci --no-audit --no-fund --loglevel=error || {
+  echo "npm ci failed (lock file out of date?); falling back to npm install"
+  npm install --no-audit --no-fund --loglevel=error
+}
 
 log "building"
 npx tsc -b tsconfig.json
