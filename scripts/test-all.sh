@@ -20,6 +20,9 @@ npm ci --no-audit --no-fund --loglevel=error || {
 log "building"
 npx tsc -b tsconfig.json
 
+log "lint (Nx module boundaries)"
+NX_DAEMON=false npx nx run-many -t lint --outputStyle=stream --skipNxCache
+
 log "unit and root tests (nx run-many -t test)"
 NX_DAEMON=false npx nx run-many -t test --parallel=1 --outputStyle=stream --skipNxCache
 
