@@ -26,6 +26,9 @@ export const CHAIN = {
   services: 'services',
   masquerading: 'masquerading',
   markForMasquerade: 'mark-for-masquerade',
+  filterPrerouting: 'filter-prerouting',
+  filterOutputPreDnat: 'filter-output-pre-dnat',
+  firewallCheck: 'firewall-check',
 } as const;
 
 export const SET = {
@@ -34,6 +37,7 @@ export const SET = {
   serviceNodePorts: 'service-nodeports',
   noEndpointServices: 'no-endpoint-services',
   noEndpointNodePorts: 'no-endpoint-nodeports',
+  firewallIPs: 'firewall-ips',
 } as const;
 
 const IP_PROTO_PORT = 'ipv4_addr . inet_proto . inet_service';
@@ -45,9 +49,12 @@ export const BASE_SETS: SetSpec[] = [
   { name: SET.serviceNodePorts, kind: 'map', type: PROTO_PORT, valueType: 'verdict' },
   { name: SET.noEndpointServices, kind: 'map', type: IP_PROTO_PORT, valueType: 'verdict' },
   { name: SET.noEndpointNodePorts, kind: 'map', type: PROTO_PORT, valueType: 'verdict' },
+  { name: SET.firewallIPs, kind: 'map', type: IP_PROTO_PORT, valueType: 'verdict' },
 ];
 
 const FILTER_PRIORITY = PRIORITY.filter - 10;
+// Before DNAT: the firewall must see the LB ingress IP, not the endpoint.
+const PRE_DNAT_PRIORITY = PRIORITY.dstnat - 10;
 const mark = hex(MASQUERADE_MARK);
 const loopback = cidr('127.0.0.0/8');
 
@@ -84,6 +91,20 @@ export const BASE_CHAINS: BaseChainDecl[] = [
   {
     spec: { name: CHAIN.nodeportEndpointsCheck },
     rules: [rule`fib daddr type local ip daddr != ${loopback} meta l4proto . th dport vmap ${setRef(SET.noEndpointNodePorts)}`],
+  },
+  // loadBalancerSourceRanges: new connections to an LB ingress IP from outside the ranges are
+  // dropped, before DNAT rewrites the address (as cloud LBs that preserve the client IP do).
+  {
+    spec: { name: CHAIN.filterPrerouting, base: { type: 'filter', hook: 'prerouting', priority: PRE_DNAT_PRIORITY, policy: 'accept' } },
+    rules: [rule`ct state new jump ${ref(CHAIN.firewallCheck)}`],
+  },
+  {
+    spec: { name: CHAIN.filterOutputPreDnat, base: { type: 'filter', hook: 'output', priority: PRE_DNAT_PRIORITY, policy: 'accept' } },
+    rules: [rule`ct state new jump ${ref(CHAIN.firewallCheck)}`],
+  },
+  {
+    spec: { name: CHAIN.firewallCheck },
+    rules: [rule`ip daddr . meta l4proto . th dport vmap ${setRef(SET.firewallIPs)}`],
   },
   // TCP gets a reset (the client sees "connection refused" at once); others ICMP port-unreachable.
   {

@@ -17,6 +17,9 @@ export const localChain = (sp: ServicePortInfo) => derivedName('local', parts(sp
 // NodePort / external IP / LB ingress traffic: masquerade decision, then one of the above.
 export const externalChain = (sp: ServicePortInfo) => derivedName('external', parts(sp));
 
+// loadBalancerSourceRanges check for the LB ingress IPs.
+export const firewallChain = (sp: ServicePortInfo) => derivedName('firewall', parts(sp));
+
 export const endpointChain = (sp: ServicePortInfo, ep: EndpointInfo) =>
   derivedName('endpoint', [...parts(sp), `_${ep.ip}/${ep.port}`]);
 

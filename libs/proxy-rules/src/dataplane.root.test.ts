@@ -128,3 +128,21 @@ test('UDP: after an endpoint is removed, deleting its conntrack entries moves a 
   for (const args of calls) await topo.exec(topo.nodeNs, 'conntrack', args);
   assert.equal(await ask(), 'pod-1');
 });
+
+test('loadBalancerSourceRanges: the LB IP answers clients inside the ranges and drops the others', async () => {
+  await topo.exec(topo.outsideNs, 'ip', ['route', 'replace', '192.168.201.0/24', 'via', topo.nodeExternalIP]);
+  const lb = (ranges: string[]) => {
+    expose('lb', { clusterIP: '10.96.0.20', type: 'LoadBalancer', loadBalancerSourceRanges: ranges, ports: [{ name: 'p', port: 80, nodePort: 30090 }] }, [0, 1, 2]);
+    services.set('lb', { ...services.get('lb')!, status: { loadBalancer: { ingress: [{ ip: '192.168.201.10' }] } } });
+  };
+  lb([`${topo.outsideIP}/32`]);
+  await sync();
+  assert.match((await get(topo.outsideNs, 'http://192.168.201.10/')).host!, /^pod-[012]$/);
+  lb(['10.0.0.0/8']);
+  await sync();
+  const r = await topo.httpGet(topo.outsideNs, 'http://192.168.201.10/', 2);
+  assert.equal(r.code, 28, `expected a timeout (dropped), got exit ${r.code}: ${r.stdout}${r.stderr}`);
+  // the ranges apply to the LB IP only: the NodePort and the ClusterIP still answer
+  assert.match((await get(topo.outsideNs, `http://${topo.nodeExternalIP}:30090/`)).host!, /^pod-[012]$/);
+  assert.match((await get(topo.client.netns, 'http://10.96.0.20/')).host!, /^pod-[012]$/);
+});

@@ -99,3 +99,17 @@ test('invalid input never reaches nft: bad IPs are ignored, hostile names are ha
   assert.equal(chainsOf(r, 'endpoint').length, 1);
   assert.ok(r.chains.every((c) => /^[A-Za-z][A-Za-z0-9/_.-]*$/.test(c.name)));
 });
+
+test('loadBalancerSourceRanges: a firewall chain for the LB ingress IPs only', () => {
+  const r = renderRuleset({
+    nodeName: 'n1', nodeIPs: [], clusterCIDRs: ['10.244.0.0/16'],
+    services: [
+      svc('ns', 's', { type: 'LoadBalancer', clusterIP: '10.96.1.1', loadBalancerSourceRanges: ['192.168.0.0/16', ' 10.1.2.3/32', 'bogus'], ports: [{ name: 'p', port: 80, nodePort: 30080 }] }, { loadBalancer: { ingress: [{ ip: '172.18.0.10' }] } }),
+      svc('ns', 'open', { type: 'LoadBalancer', clusterIP: '10.96.1.2', ports: [{ name: 'p', port: 80, nodePort: 30081 }] }, { loadBalancer: { ingress: [{ ip: '172.18.0.11' }] } }),
+    ],
+    endpointSlices: [slice('ns', 's', 's-1', [{ name: 'p', port: 8080 }], [ep('10.244.1.2')])],
+  });
+  assert.deepEqual(rulesOf(r, 'firewall'), ['ip saddr != { 192.168.0.0/16, 10.1.2.3 } drop']);
+  const fw = chainsOf(r, 'firewall')[0].name;
+  assert.deepEqual(elems(r, 'firewall-ips'), [`172.18.0.10 . tcp . 80 : goto ${fw}`]);
+});

@@ -17,7 +17,7 @@ import {
   type RuleText,
 } from '@svcnet/nftables';
 import { BASE_CHAINS, BASE_SETS, CHAIN, SET } from './base-chains';
-import { affinitySet, clusterChain, endpointChain, externalChain, localChain, serviceChain } from './chain-names';
+import { affinitySet, clusterChain, endpointChain, externalChain, firewallChain, localChain, serviceChain } from './chain-names';
 import { endpointsFor, slicesByService, usable, type EndpointInfo } from './endpoints';
 import { DEFAULT_TABLE, type ProxyState } from './proxy-state';
 import { RulesetBuilder, type Ruleset } from './ruleset';
@@ -69,6 +69,11 @@ function renderServicePort(b: RulesetBuilder, sp: ServicePortInfo, eps: Endpoint
   }
 
   if (!hasExternalDestinations(sp)) return;
+  if (sp.loadBalancerIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0) {
+    const fw = firewallChain(sp);
+    b.chain({ name: fw }, [rule`ip saddr != { ${sp.loadBalancerSourceRanges.map(cidr)} } drop`]);
+    for (const lb of sp.loadBalancerIPs) b.addElement(SET.firewallIPs, element(concat(ipv4(lb), p, port(sp.port)), gotoChain(fw)));
+  }
   const externalKeys = [...sp.externalIPs, ...sp.loadBalancerIPs].map((ip) => concat(ipv4(ip), p, port(sp.port)));
   const nodePortKey = sp.nodePort !== undefined ? concat(p, port(sp.nodePort)) : undefined;
   if (all.length === 0) {

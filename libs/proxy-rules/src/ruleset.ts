@@ -42,6 +42,8 @@ export function desiredRule(text: RuleText): DesiredRule {
 export class RulesetBuilder {
   private readonly chains = new Map<string, DesiredChain>();
   private readonly sets = new Map<string, DesiredSet>();
+  // Keys per set, so adding an element is O(1) (service-ips holds one per service port).
+  private readonly keys = new Map<string, Set<string>>();
   readonly udpEndpoints: UdpEndpoint[] = [];
 
   constructor(
@@ -77,7 +79,11 @@ export class RulesetBuilder {
   // (e.g. the same external IP:port on two Services), as with kube-proxy's maps.
   addElement(set: string, e: Element): void {
     const s = this.getSet(set);
-    if (!s.elements.some((x) => x.key === e.key)) s.elements.push(e);
+    let keys = this.keys.get(set);
+    if (!keys) this.keys.set(set, (keys = new Set(s.elements.map((x) => x.key))));
+    if (keys.has(e.key)) return;
+    keys.add(e.key);
+    s.elements.push(e);
   }
 
   build(): Ruleset {

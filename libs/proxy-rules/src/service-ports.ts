@@ -16,6 +16,8 @@ export interface ServicePortInfo {
   clusterIP?: string;
   externalIPs: string[];
   loadBalancerIPs: string[];
+  // spec.loadBalancerSourceRanges (valid IPv4 CIDRs); enforced on the LB ingress IPs only.
+  loadBalancerSourceRanges: string[];
   nodePort?: number;
   affinityTimeoutSeconds?: number;
   externalPolicyLocal: boolean;
@@ -36,6 +38,7 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
   const externalIPs = (spec.externalIPs ?? []).filter(isIPv4);
   const loadBalancerIPs =
     type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter(isIPv4) : [];
+  const loadBalancerSourceRanges = (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter(isIPv4Cidr);
   const affinity =
     spec.sessionAffinity === 'ClientIP' ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS : undefined;
   return (spec.ports ?? []).flatMap((p: ServicePort): ServicePortInfo[] => {
@@ -55,6 +58,7 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
         clusterIP: isIPv4(clusterIP) ? clusterIP : undefined,
         externalIPs,
         loadBalancerIPs,
+        loadBalancerSourceRanges,
         nodePort: hasNodePort ? p.nodePort : undefined,
         affinityTimeoutSeconds: affinity,
         externalPolicyLocal: spec.externalTrafficPolicy === 'Local',
@@ -62,6 +66,11 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
       },
     ];
   });
+}
+
+function isIPv4Cidr(s: string): boolean {
+  const m = /^([0-9.]+)\/(\d{1,2})$/.exec(s);
+  return m !== null && isIPv4(m[1]) && Number(m[2]) <= 32;
 }
 
 // Whether the port is reachable from outside the cluster (the external traffic policy applies).
