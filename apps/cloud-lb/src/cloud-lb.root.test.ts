@@ -86,7 +86,11 @@ test('a LoadBalancer Service gets a pool IP, a finalizer, and TCP and UDP reach 
   assert.deepEqual(new Set(seen), new Set(['node1', 'node2']), `round robin over both nodes: ${seen}`);
   const udp = await topo.udp(ip, 53);
   assert.match(udp.stdout, /Node: node\d Port: 30053/);
-  const metrics = await (await fetch(`http://127.0.0.1:${lb.ready.healthPort}/metrics`)).text();
+  // The data path reports to the controller within ~50 ms (it may live in another process).
+  const metrics = await withLogs(waitFor('connections in /metrics', async () => {
+    const m = await (await fetch(`http://127.0.0.1:${lb.ready.healthPort}/metrics`)).text();
+    return /cloud_lb_connections_total\{node="node\d",port="80\/TCP",service="default\/web"\} [1-9]/.test(m) && m;
+  }, 3000));
   assert.match(metrics, /cloud_lb_backend_healthy\{ip="10\.78\.42\.10",node="node1",service="default\/web"\} 1/);
   assert.match(metrics, /cloud_lb_connections_total\{node="node\d",port="80\/TCP",service="default\/web"\} \d+/);
   assert.match(metrics, /cloud_lb_pool_allocated 1/);

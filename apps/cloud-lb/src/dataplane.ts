@@ -19,7 +19,7 @@ export interface DataplaneOptions {
   connectTimeoutMs?: number;
   udpIdleTimeoutMs?: number;
   log?: Logger;
-  /** something changed that an observer may want to see (health, listeners) */
+  /** something changed that an observer may want to see (health, listeners, counters); called often, debounce */
   onChange?: () => void;
 }
 
@@ -223,6 +223,7 @@ export class Dataplane {
   addActive(ip: string, port: number, d: number): void {
     const k = `${ip}:${port}`;
     this.activeByTarget.set(k, Math.max(0, (this.activeByTarget.get(k) ?? 0) + d));
+    this.o.onChange?.();
   }
 
   count(name: string, labels: Record<string, string>, by = 1): void {
@@ -230,6 +231,7 @@ export class Dataplane {
     const c = this.counters.get(k);
     if (c) c.value += by;
     else this.counters.set(k, { name, labels, value: by });
+    this.o.onChange?.();
   }
 
   snapshot(): DataplaneSnapshot {
