@@ -20,6 +20,7 @@ export interface TestApiserver {
 export interface TestApiserverOptions {
   storage?: string;
   extraArgs?: string[];
+  /** serve the Kubernetes HTTP API on a free loopback port (TLS/auth flags go in extraArgs) */
   http?: boolean;
 }
 
@@ -27,9 +28,18 @@ export async function startTestApiserver(opts: TestApiserverOptions = {}): Promi
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-apiserver-'));
   const storage = opts.storage ?? `file:${dataDir}`;
   let grpcPort = 0;
-  const args = () => [`--storage=${storage}`, `--grpc-listen=127.0.0.1:${grpcPort}`, '--insecure', '--bookmark-interval=1', ...(opts.extraArgs ?? [])];
+  let httpPort = 0;
+  const args = () => [
+    `--storage=${storage}`,
+    `--grpc-listen=127.0.0.1:${grpcPort}`,
+    '--insecure',
+    '--bookmark-interval=1',
+    ...(opts.http ? [`--http-listen=127.0.0.1:${httpPort}`] : []),
+    ...(opts.extraArgs ?? []),
+  ];
   let proc = await startApp({ app: 'apiserver', args: args() });
   grpcPort = proc.ready.grpcPort as number;
+  httpPort = (proc.ready.httpPort as number | undefined) ?? 0;
   const address = `127.0.0.1:${grpcPort}`;
   const client = new ApiClient({ address, insecure: true, timeoutMs: 10_000 });
   const t: TestApiserver = {
