@@ -68,7 +68,10 @@ export class PodRuntime {
     this.cidr = parseCidr(opts.podCIDR);
     this.ipam = new IpAllocator(this.cidr);
     this.store = new StateStore(resolved);
+    this.echoScript = opts.echoServerScript ?? installEchoServer(resolved);
   }
+
+  private readonly echoScript: string;
 
   get gateway(): string {
     return gatewayIp(this.cidr);
@@ -238,7 +241,7 @@ export class PodRuntime {
       env: (c: Container) =>
         containerEnv(sb.pod, c, this.opts.serviceEnv?.(record.namespace, sb.pod.spec.enableServiceLinks !== false) ?? [], { podIP: ip, hostIP: this.opts.nodeIP, nodeName: this.opts.nodeName }),
       nodeBinary: this.opts.nodeBinary ?? process.execPath,
-      echoServerScript: this.opts.echoServerScript ?? path.join(__dirname, 'echo-server.js'),
+      echoServerScript: this.echoScript,
       backoff: this.opts.backoff ?? KUBELET_BACKOFF,
       saveRecord: (name, rec) => {
         record.containers[name] = rec;
@@ -312,4 +315,15 @@ export class PodRuntime {
 export function gracePeriodMs(pod: Pod): number {
   const s = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   return Math.max(0, s) * 1000;
+}
+
+/**
+ * Copies the echo images' program into the state dir: the tree it was built in may sit under
+ * /tmp (a CI checkout), which a pod's private /tmp would hide from the container.
+ */
+function installEchoServer(stateDir: string): string {
+  const bin = path.join(stateDir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  for (const f of ['echo-server.js', 'echo-format.js']) fs.copyFileSync(path.join(__dirname, f), path.join(bin, f));
+  return path.join(bin, 'echo-server.js');
 }
