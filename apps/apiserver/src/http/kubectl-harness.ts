@@ -21,12 +21,12 @@ export interface KubectlCluster {
   stop(): Promise<void>;
 }
 
-export async function startKubectlCluster(): Promise<KubectlCluster> {
+export async function startKubectlCluster(extraArgs: string[] = []): Promise<KubectlCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-kubectl-'));
   const certs = makeCerts({ dir: path.join(dir, 'pki'), hosts: ['127.0.0.1', 'localhost'], tokenUsers: ['alice'] });
   const api = await startTestApiserver({
     http: true,
-    extraArgs: [`--tls-cert-file=${certs.serverCertFile}`, `--tls-private-key-file=${certs.serverKeyFile}`, `--client-ca-file=${certs.caFile}`, `--token-auth-file=${certs.tokenFile}`],
+    extraArgs: [`--tls-cert-file=${certs.serverCertFile}`, `--tls-private-key-file=${certs.serverKeyFile}`, `--client-ca-file=${certs.caFile}`, `--token-auth-file=${certs.tokenFile}`, ...extraArgs],
   });
   const server = `https://127.0.0.1:${api.httpPort}`;
   const kubeconfig = path.join(dir, 'admin.kubeconfig');
