@@ -37,7 +37,28 @@ table ip svcnet-cni {
 NFT
       fi
     fi
-    exec node "$SVCNET_HOME/apps/$app/dist/main.js" "$@"
+    if [ "${SVCNET_SUPERVISE:-false}" != true ]; then
+      exec node "$SVCNET_HOME/apps/$app/dist/main.js" "$@"
+    fi
+    # SVCNET_SUPERVISE=true: keep the container (and, for a node, its pods) alive when the
+    # app exits or is killed: restart it after a second, like systemd's Restart=always.
+    # SIGTERM/SIGINT to the container stop the app and the loop.
+    child=0
+    stopping=false
+    trap 'stopping=true; [ "$child" != 0 ] && kill -TERM "$child" 2>/dev/null; true' TERM INT
+    while :; do
+      node "$SVCNET_HOME/apps/$app/dist/main.js" "$@" &
+      child=$!
+      set +e
+      wait "$child"; rc=$?
+      # wait returns early when a trapped signal arrives; wait again for the real exit
+      while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
+      set -e
+      child=0
+      if $stopping; then exit 0; fi
+      echo "svcnet: $app exited with $rc; restarting in 1 s" >&2
+      sleep 1
+    done
     ;;
   kubectl | svcnet-kubectl)
     exec "$@"

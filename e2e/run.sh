@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The end-to-end suite from a fresh machine: Docker engine, images (cached base), the suite.
+#   sudo e2e/run.sh                 everything
+#   E2E_ONLY=test e2e/run.sh        skip image builds (images exist)
+#   E2E_FILTER='NodePort' ...       only scenarios whose name matches
+#   E2E_DUMP_LOGS=1                 print the containers' logs at the end
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+export TESTCONTAINERS_RYUK_DISABLED=true
+t0=$(date +%s)
+step() { echo "== e2e: $* (+$(( $(date +%s) - t0 )) s)"; }
+
+# leftovers of an interrupted run (labelled svcnet.e2e=true)
+cleanup_leftovers() {
+  local ids
+  ids=$(docker ps -aq --filter label=svcnet.e2e=true 2>/dev/null || true)
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+  ids=$(docker network ls -q --filter label=svcnet.e2e=true 2>/dev/null || true)
+  [ -z "$ids" ] || docker network rm $ids >/dev/null 2>&1 || true
+}
+
+step "docker engine"
+deploy/docker/ensure-dockerd.sh
+cleanup_leftovers
+trap cleanup_leftovers EXIT
+if [ "${E2E_ONLY:-}" != test ]; then
+  step "base image"
+  deploy/docker/build-base-image.sh
+  step "app image (tsc -b + docker build)"
+  deploy/docker/build-images.sh
+else
+  npx tsc -b tsconfig.json
+fi
+npx tsc -b e2e/tsconfig.json
+step "suite"
+args=(--test --test-concurrency=1 --test-reporter=spec)
+[ -z "${E2E_FILTER:-}" ] || args+=(--test-name-pattern="$E2E_FILTER")
+node "${args[@]}" e2e/dist/*.test.js
+step "green"

@@ -1,0 +1,274 @@
+// End-to-end: the Compose topology in Docker (testcontainers), driven over gRPC, asserting
+// what a user sees: HTTP bodies through ClusterIPs/NodePorts/LB IPs and DNS answers in pods.
+// One cluster for the whole file; scenarios run in order (resilience last).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { waitFor } from '@svcnet/test-harness';
+import { Cluster, deployment, service, toolsPod } from './cluster';
+
+const cluster = new Cluster();
+const log = (m: string) => process.stderr.write(`[e2e] ${m}\n`);
+const WELCOME = 'Welcome to nginx!';
+let failed = false;
+
+/** n requests from a pod, one body per line (newlines inside bodies collapsed) */
+async function curlMany(ns: string, pod: string, url: string, n: number, extra = ''): Promise<string[]> {
+  const r = await cluster.inPod(ns, pod, `for i in $(seq 1 ${n}); do curl -s -m 3 ${extra} "${url}" | tr '\\n' ' '; echo; done`);
+  return r.stdout.split('\n').filter((l) => l.length > 0 || false);
+}
+function hostnameOf(body: string): string | undefined {
+  return /Hostname: (\S+)/.exec(body)?.[1];
+}
+async function clusterIP(ns: string, name: string): Promise<string> {
+  return (await cluster.res('services').get(ns, name)).spec.clusterIP;
+}
+async function endpointIPs(ns: string, name: string): Promise<string[]> {
+  const ep = await cluster.res('endpoints').get(ns, name).catch(() => undefined);
+  return ((ep?.subsets ?? []) as any[]).flatMap((s) => (s.addresses ?? []).map((a: any) => a.ip)).sort();
+}
+async function dig(ns: string, pod: string, args: string): Promise<string[]> {
+  const r = await cluster.inPod(ns, pod, `dig +short +time=2 +tries=2 ${args}`);
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => {
+  before(async () => {
+    const t0 = Date.now();
+    try {
+      await cluster.start(log);
+    } catch (e) {
+      log(`cluster start failed: ${(e as Error).message}\n${await cluster.dumpLogs()}`);
+      await cluster.stop();
+      throw e;
+    }
+    await cluster.apply(toolsPod('tools'));
+    await cluster.apply(deployment('nginx', { replicas: 3, labels: { app: 'nginx' }, image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }));
+    await cluster.apply(service('nginx', { selector: { app: 'nginx' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    await cluster.readyPods('default', 'role=tools', 1);
+    log(`cluster + tools pod ready in ${Date.now() - t0} ms`);
+  });
+
+  after(async () => {
+    if (failed || process.env.E2E_DUMP_LOGS) log(await cluster.dumpLogs(40));
+    await cluster.stop();
+    log('containers and network removed');
+  });
+
+  const it = (name: string, fn: () => Promise<void>) =>
+    test(name, async () => {
+      const t = Date.now();
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        log(`${name}: ${Date.now() - t} ms`);
+      }
+    });
+
+  it('1. Deployment nginx x3 + Service 8080->80: ClusterIP, DNS name, Endpoints, pod replacement', async () => {
+    const pods = await cluster.readyPods('default', 'app=nginx', 3);
+    const ip = await clusterIP('default', 'nginx');
+    const want = pods.map((p) => p.status.podIP).sort();
+    await waitFor('Endpoints nginx = 3 pod IPs', async () => JSON.stringify(await endpointIPs('default', 'nginx')) === JSON.stringify(want), 30_000, 300);
+    const ep = await cluster.res('endpoints').get('default', 'nginx');
+    assert.deepEqual(ep.subsets[0].ports.map((p: any) => p.port), [80]);
+    await waitFor('curl ClusterIP:8080 from a pod', async () => (await curlMany('default', 'tools', `http://${ip}:8080/`, 1))[0]?.includes(WELCOME), 30_000, 500);
+    const byName = await curlMany('default', 'tools', 'http://nginx:8080/', 3);
+    assert.equal(byName.filter((b) => b.includes(WELCOME)).length, 3, `curl nginx:8080: ${byName.join('|')}`);
+    const ns = await cluster.inPod('default', 'tools', 'nslookup nginx');
+    assert.match(ns.stdout, new RegExp(`Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\s+Address: ${ip.replace(/\./g, '\\.')}`));
+    // delete a pod: a replacement with a new name and IP joins the Endpoints, traffic keeps working
+    const victim = pods[0];
+    await cluster.res('pods').delete('default', victim.metadata.name);
+    const fresh = await waitFor(
+      'a replacement pod',
+      async () => {
+        const now = await cluster.readyPods('default', 'app=nginx', 3, 5_000).catch(() => undefined);
+        return now && !now.some((p) => p.metadata.name === victim.metadata.name) ? now : undefined;
+      },
+      60_000,
+      500,
+    );
+    const newPod = fresh.find((p) => !pods.some((o) => o.metadata.name === p.metadata.name));
+    assert.ok(newPod, 'a new pod name');
+    assert.notEqual(newPod.status.podIP, victim.status.podIP, 'the replacement has a new IP');
+    await waitFor('Endpoints follow the replacement', async () => JSON.stringify(await endpointIPs('default', 'nginx')) === JSON.stringify(fresh.map((p) => p.status.podIP).sort()), 30_000, 300);
+    const again = await curlMany('default', 'tools', `http://${ip}:8080/`, 10);
+    assert.equal(again.filter((b) => b.includes(WELCOME)).length, 10, again.join('|'));
+  });
+
+  it('2. three echo pods: 60 requests reach all three hostnames', async () => {
+    await cluster.apply(deployment('echo', { replicas: 3, labels: { app: 'echo' }, image: 'traefik/whoami' }));
+    await cluster.apply(service('echo', { selector: { app: 'echo' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    const pods = await cluster.readyPods('default', 'app=echo', 3);
+    await waitFor('echo endpoints', async () => (await endpointIPs('default', 'echo')).length === 3, 30_000, 300);
+    const bodies = await curlMany('default', 'tools', 'http://echo:8080/', 60);
+    const names = bodies.map(hostnameOf);
+    assert.equal(names.filter(Boolean).length, 60, `60 answers: ${bodies.slice(0, 3).join('|')}`);
+    assert.deepEqual([...new Set(names)].sort(), pods.map((p) => p.metadata.name).sort());
+    assert.match(bodies[0], /Host: echo:8080/);
+  });
+
+  it('3. NodePort 30120 on every node IP from the outside client; range and allocation errors', async () => {
+    await cluster.apply(service('nginx-np', { type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] }));
+    for (const node of ['node-1', 'node-2']) {
+      const url = `http://${cluster.ip(node)}:30120/`;
+      await waitFor(`curl ${url} from the client`, async () => (await cluster.exec('client', `curl -s -m 2 ${url}`)).stdout.includes(WELCOME), 30_000, 500);
+    }
+    await assert.rejects(cluster.res('services').create(service('bad-range', { type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 80, nodePort: 8888 }] })), (e: Error) => {
+      assert.match(e.message, /spec\.ports\[0\]\.nodePort: Invalid value: 8888: provided port is not in the valid range\. The range of valid ports is 30000-32767/);
+      return true;
+    });
+    await assert.rejects(cluster.res('services').create(service('taken', { type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 80, nodePort: 30120 }] })), (e: Error) => {
+      assert.match(e.message, /spec\.ports\[0\]\.nodePort: Invalid value: 30120: provided port is already allocated/);
+      return true;
+    });
+  });
+
+  it('4. LoadBalancer with a requested loadBalancerIP from the pool, reachable from the client', async () => {
+    const [first, last] = cluster.lbPool;
+    const wanted = last.replace(/\d+$/, (d) => String(Number(d) - 5));
+    assert.ok(first && wanted);
+    await cluster.apply(service('nginx-lb', { type: 'LoadBalancer', loadBalancerIP: wanted, selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 80 }] }));
+    const ingress = await waitFor('status.loadBalancer.ingress', async () => (await cluster.res('services').get('default', 'nginx-lb')).status?.loadBalancer?.ingress?.[0]?.ip, 30_000, 300);
+    assert.equal(ingress, wanted);
+    await waitFor(`curl http://${wanted}/ from the client`, async () => (await cluster.exec('client', `curl -s -m 2 http://${wanted}/`)).stdout.includes(WELCOME), 30_000, 500);
+    // a second LB without a request gets another pool address
+    await cluster.apply(service('echo-lb', { type: 'LoadBalancer', selector: { app: 'echo' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    const other = await waitFor('echo-lb ingress', async () => (await cluster.res('services').get('default', 'echo-lb')).status?.loadBalancer?.ingress?.[0]?.ip, 30_000, 300);
+    assert.notEqual(other, wanted);
+    await waitFor(`curl http://${other}:8080/ from the client`, async () => hostnameOf((await cluster.exec('client', `curl -s -m 2 http://${other}:8080/`)).stdout), 30_000, 500);
+  });
+
+  it('5. headless Service: DNS returns every pod IP', async () => {
+    await cluster.apply(service('echo-headless', { clusterIP: 'None', selector: { app: 'echo' }, ports: [{ port: 80 }] }));
+    const want = (await cluster.readyPods('default', 'app=echo', 3)).map((p) => p.status.podIP).sort();
+    await waitFor('headless A records', async () => JSON.stringify((await dig('default', 'tools', 'echo-headless.default.svc.cluster.local')).sort()) === JSON.stringify(want), 30_000, 500);
+  });
+
+  it('6. ExternalName: a CNAME', async () => {
+    await cluster.apply(service('ext', { type: 'ExternalName', externalName: 'nginx.default.svc.cluster.local' }));
+    await waitFor('CNAME ext -> nginx', async () => (await dig('default', 'tools', '-t CNAME ext.default.svc.cluster.local')).includes('nginx.default.svc.cluster.local.'), 30_000, 500);
+    const r = await cluster.inPod('default', 'tools', 'nslookup ext');
+    assert.match(r.stdout, /ext\.default\.svc\.cluster\.local\s+canonical name = nginx\.default\.svc\.cluster\.local/);
+    assert.match(r.stdout, new RegExp(`Address: ${(await clusterIP('default', 'nginx')).replace(/\./g, '\\.')}`));
+  });
+
+  it('7. Service without a selector + manual Endpoints', async () => {
+    const target = (await cluster.readyPods('default', 'app=echo', 3))[0];
+    await cluster.apply(service('manual', { ports: [{ port: 8080, targetPort: 80 }] }));
+    await cluster.apply({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'manual', namespace: 'default' }, subsets: [{ addresses: [{ ip: target.status.podIP }], ports: [{ port: 80 }] }] });
+    await waitFor('manual:8080 answers from the chosen pod', async () => hostnameOf((await curlMany('default', 'tools', 'http://manual:8080/', 1))[0] ?? '') === target.metadata.name, 30_000, 500);
+    const all = (await curlMany('default', 'tools', 'http://manual:8080/', 5)).map(hostnameOf);
+    assert.deepEqual(all, Array(5).fill(target.metadata.name));
+  });
+
+  it('8. named targetPort (pods on 80 and 81) and a two-port Service', async () => {
+    await cluster.apply(deployment('named-a', { labels: { app: 'named', v: 'a' }, image: 'nginx', ports: [{ name: 'web', containerPort: 80 }] }));
+    await cluster.apply(deployment('named-b', { labels: { app: 'named', v: 'b' }, image: 'amsy810/echo-nginx', env: { NGINX_PORT: '81' }, ports: [{ name: 'web', containerPort: 81 }] }));
+    await cluster.apply(service('named', { selector: { app: 'named' }, ports: [{ port: 8080, targetPort: 'web' }] }));
+    await cluster.readyPods('default', 'app=named', 2);
+    await waitFor('Endpoints with ports 80 and 81', async () => {
+      const ep = await cluster.res('endpoints').get('default', 'named');
+      return JSON.stringify(((ep.subsets ?? []) as any[]).map((s) => s.ports[0].port).sort()) === '[80,81]';
+    }, 30_000, 300);
+    const bodies = await curlMany('default', 'tools', 'http://named:8080/', 30);
+    assert.ok(bodies.some((b) => b.includes(WELCOME)), 'nginx on 80 answers');
+    assert.ok(bodies.some((b) => /Host=named(:8080)? Path=\/ From=named-b-/.test(b)), `echo-nginx on 81 answers: ${bodies.slice(0, 4).join('|')}`);
+    assert.equal(bodies.filter((b) => b.includes(WELCOME) || b.includes('Host=')).length, 30);
+    // two ports on one Service: 8080 -> nginx :80, 9090 -> the echo container :9000 of the same pod
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'two-port', namespace: 'default', labels: { app: 'two-port' } },
+      spec: {
+        containers: [
+          { name: 'web', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] },
+          { name: 'echo', image: 'svcnet/echo', env: [{ name: 'PORT', value: '9000' }], ports: [{ name: 'echo', containerPort: 9000 }] },
+        ],
+      },
+    });
+    await cluster.apply(service('two-port', { selector: { app: 'two-port' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }, { name: 'echo', port: 9090, targetPort: 'echo' }] }));
+    await cluster.readyPods('default', 'app=two-port', 1);
+    await waitFor('two-port:8080 gives nginx', async () => (await curlMany('default', 'tools', 'http://two-port:8080/', 1))[0]?.includes(WELCOME), 30_000, 500);
+    await waitFor('two-port:9090 gives the echo server', async () => hostnameOf((await curlMany('default', 'tools', 'http://two-port:9090/', 1))[0] ?? '') === 'two-port', 30_000, 500);
+  });
+
+  it('9. static clusterIP; changing it is rejected', async () => {
+    const [base] = (await clusterIP('default', 'nginx')).split('.');
+    const wanted = `${base}.96.200.200`;
+    await cluster.apply(service('static', { clusterIP: wanted, selector: { app: 'nginx' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    assert.equal(await clusterIP('default', 'static'), wanted);
+    await waitFor(`curl ${wanted}:8080`, async () => (await curlMany('default', 'tools', `http://${wanted}:8080/`, 1))[0]?.includes(WELCOME), 30_000, 500);
+    const cur = await cluster.res('services').get('default', 'static');
+    await assert.rejects(cluster.res('services').update({ ...cur, spec: { ...cur.spec, clusterIP: `${base}.96.200.201`, clusterIPs: [`${base}.96.200.201`] } }), (e: Error) => {
+      assert.match(e.message, /spec\.clusterIPs?(\[0\])?: Invalid value: .*(may not change once set|field is immutable)/);
+      return true;
+    });
+  });
+
+  it('10. ExternalIPs on a node address, from the client', async () => {
+    const nodeIP = cluster.ip('node-1');
+    await cluster.apply(service('ext-ip', { selector: { app: 'nginx' }, externalIPs: [nodeIP], ports: [{ port: 8090, targetPort: 80 }] }));
+    await waitFor(`curl ${nodeIP}:8090 from the client`, async () => (await cluster.exec('client', `curl -s -m 2 http://${nodeIP}:8090/`)).stdout.includes(WELCOME), 30_000, 500);
+  });
+
+  it('11. blue/green: switching the selector switches the traffic', async () => {
+    for (const color of ['blue', 'green']) await cluster.apply(deployment(`app-${color}`, { replicas: 2, labels: { app: 'bg', color }, image: 'traefik/whoami', env: { NAME_APPLICATION: color } }));
+    await cluster.apply(service('bg', { selector: { app: 'bg', color: 'blue' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    await cluster.readyPods('default', 'app=bg', 4);
+    const blue = async () => (await curlMany('default', 'tools', 'http://bg:8080/', 10)).every((b) => b.includes('app-blue-'));
+    await waitFor('all answers from blue', blue, 30_000, 500);
+    await cluster.res('services').patch('default', 'bg', { spec: { selector: { app: 'bg', color: 'green' } } }, 'merge');
+    await waitFor('all answers from green', async () => (await curlMany('default', 'tools', 'http://bg:8080/', 10)).every((b) => b.includes('app-green-')), 30_000, 500);
+  });
+
+  it('12. cross-namespace: curl svc.other-ns:8080', async () => {
+    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other-ns' } });
+    await cluster.apply(deployment('web', { namespace: 'other-ns', labels: { app: 'web' }, image: 'traefik/whoami' }));
+    await cluster.apply(service('svc', { selector: { app: 'web' }, ports: [{ port: 8080, targetPort: 80 }] }, 'other-ns'));
+    const [pod] = await cluster.readyPods('other-ns', 'app=web', 1);
+    await waitFor('curl svc.other-ns:8080', async () => hostnameOf((await curlMany('default', 'tools', 'http://svc.other-ns:8080/', 1))[0] ?? '') === pod.metadata.name, 30_000, 500);
+    const short = await cluster.inPod('default', 'tools', 'curl -s -m 2 http://svc:8080/ || echo FAILED');
+    assert.doesNotMatch(short.stdout, /Hostname:/, '"svc" alone does not resolve from the default namespace');
+  });
+
+  it('13. ClientIP affinity: 15 requests, one backend', async () => {
+    await cluster.apply(service('sticky', { selector: { app: 'echo' }, sessionAffinity: 'ClientIP', ports: [{ port: 8080, targetPort: 80 }] }));
+    await waitFor('sticky answers', async () => hostnameOf((await curlMany('default', 'tools', 'http://sticky:8080/', 1))[0] ?? ''), 30_000, 500);
+    const names = (await curlMany('default', 'tools', 'http://sticky:8080/', 15)).map(hostnameOf);
+    assert.equal(names.length, 15);
+    assert.equal(new Set(names).size, 1, `one backend: ${names.join(',')}`);
+  });
+
+  it('14a. restarting a node-agent does not interrupt traffic', async () => {
+    const ip = await clusterIP('default', 'nginx');
+    const node = (await cluster.res('pods').get('default', 'tools')).spec.nodeName as string;
+    const traffic = cluster.inPod('default', 'tools', `ok=0; bad=0; for i in $(seq 1 60); do if curl -s -m 2 http://${ip}:8080/ | grep -q 'Welcome to nginx'; then ok=$((ok+1)); else bad=$((bad+1)); fi; sleep 0.1; done; echo "ok=$ok bad=$bad"`);
+    await new Promise((r) => setTimeout(r, 1000));
+    // the agent only: the node container's supervisor starts it again, pods keep running
+    const k = await cluster.exec(node, 'pid=$(pgrep -f "node-agent/dist/main.js" | head -1); kill -TERM "$pid" && echo "killed $pid"');
+    assert.match(k.stdout, /killed \d+/);
+    await waitFor('a new node-agent process', async () => {
+      const p = await cluster.exec(node, 'pgrep -f "node-agent/dist/main.js" | head -1');
+      return p.stdout.trim() && !k.stdout.includes(`killed ${p.stdout.trim()}`);
+    }, 30_000, 300);
+    const out = (await traffic).stdout;
+    assert.match(out, /ok=60 bad=0/, out);
+  });
+
+  it('14b. restarting the apiserver: stored objects survive, the cluster keeps working', async () => {
+    const before = await clusterIP('default', 'nginx');
+    await cluster.c('apiserver').restart({ timeout: 5 });
+    cluster.reconnect();
+    await waitFor('apiserver answers again', async () => (await cluster.res('services').get('default', 'nginx')).spec.clusterIP, 60_000, 500);
+    assert.equal(await clusterIP('default', 'nginx'), before);
+    // a new Service after the restart reaches the same pods (controllers and agents re-watched)
+    await cluster.apply(service('after-restart', { selector: { app: 'nginx' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    await waitFor('after-restart:8080 works', async () => (await curlMany('default', 'tools', 'http://after-restart:8080/', 1))[0]?.includes(WELCOME), 60_000, 500);
+    const r = await curlMany('default', 'tools', `http://${before}:8080/`, 5);
+    assert.equal(r.filter((b) => b.includes(WELCOME)).length, 5);
+  });
+});
