@@ -17,7 +17,8 @@ const base = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-local-'));
 // The state dir must not be under /tmp (pods get a private /tmp); use /var/lib.
 const stateDir = fs.mkdtempSync('/var/lib/svcnet-test-');
 const runDir = path.join(base, 'run');
-const flags = ['--api-port=0', `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`];
+const apiPort = String(20000 + Math.floor(Math.random() * 20000));
+const flags = [`--api-port=${apiPort}`, `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`];
 
 function svcnet(...args: string[]): string {
   const r = spawnSync(process.execPath, [MAIN, ...args, ...flags], { encoding: 'utf8', timeout: 180_000 });
@@ -51,13 +52,23 @@ after(() => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-const client = () => new ApiClient({ address: `unix://${path.join(runDir, 'apiserver.sock')}`, insecure: true, timeoutMs: 10_000 });
+const pki = path.join(stateDir, 'pki');
+const client = () =>
+  new ApiClient({ address: `unix://${path.join(runDir, 'apiserver.sock')}`, caFile: `${pki}/ca.crt`, certFile: `${pki}/admin.crt`, keyFile: `${pki}/admin.key`, timeoutMs: 10_000 });
+
+function kubectl(...args: string[]): string {
+  const r = spawnSync('kubectl', args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, KUBECONFIG: path.join(pki, 'admin.kubeconfig') } });
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
 
 test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down removes everything; state survives', async () => {
   const out = svcnet('up', '--detach');
   assert.match(out, /svcnet is up in/);
   assert.deepEqual(ourNetns().sort(), [`${prefix}-client`, `${prefix}-lan`, `${prefix}-node-1`, `${prefix}-node-2`]);
 
+  // kubectl with the kubeconfig `up` wrote
+  assert.match(kubectl('get', 'nodes'), /node-1\s+Ready/);
   let c = client();
   await c.resource<Deployment>('deployments').create({
     metadata: { name: 'nginx', namespace: 'default' },
@@ -86,6 +97,10 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   // cluster DNS from inside a pod's namespace
   const podNs = ourNetns().find((n) => n.startsWith(`${prefix}-node-1-`))!;
   assert.equal(inNetns(podNs, ['dig', '+short', '@172.30.0.2', 'nginx.default.svc.cluster.local']).trim(), svc.spec.clusterIP);
+  // the data path: ClusterIP from a pod, NodePort from outside the cluster
+  assert.match(inNetns(podNs, ['curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`]), /Welcome to nginx!/);
+  await c.resource<Service>('services').patch('default', 'nginx', { spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] } }, 'merge');
+  await waitFor('NodePort 30120 from the outside client', () => /Welcome to nginx!/.test(inNetns(`${prefix}-client`, ['curl', '-s', '-m', '3', 'http://172.30.0.12:30120/'])), 20_000);
   c.close();
 
   svcnet('down');

@@ -1,6 +1,7 @@
 // `svcnet up | down | status`: a whole svcnet cluster on this Linux host, with each node in
 // its own network namespace and a LAN bridge no outside traffic can reach.
 import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseFlags } from '@svcnet/observability';
 import { ApiClient } from '@svcnet/api-client';
@@ -64,7 +65,14 @@ async function up(f: Flags): Promise<void> {
   await destroyNetwork(t, () => undefined);
 
   const sock = `unix://${path.join(runDir, 'apiserver.sock')}`;
-  const apiFlags = [`--apiserver=${sock}`, '--insecure'];
+  // mTLS between the apps and the apiserver, certificates made once and kept in the state dir.
+  const pki = path.join(stateDir, 'pki');
+  const apiPort = f['api-port'];
+  if (!fs.existsSync(path.join(pki, 'ca.crt'))) {
+    execFileSync(process.execPath, [path.join(REPO, 'apps', 'apiserver', 'dist', 'certs-main.js'), '--dir', pki, '--hosts', '127.0.0.1,localhost', '--server', `https://127.0.0.1:${apiPort === '0' ? 6443 : apiPort}`, '--token', 'admin-token-user'], { stdio: 'ignore' });
+  }
+  const tlsFor = (app: string) => [`--tls-ca-file=${pki}/ca.crt`, `--tls-cert-file=${pki}/${app}.crt`, `--tls-private-key-file=${pki}/${app}.key`];
+  const apiFlags = (app: string) => [`--apiserver=${sock}`, ...tlsFor(app)];
   let shuttingDown = false;
   const sup = new Supervisor(path.join(runDir, 'logs'), (p, code) => {
     if (!shuttingDown) process.stdout.write(`!! ${p.name} exited (${code}); see ${p.logFile}\n`);
@@ -97,8 +105,7 @@ async function up(f: Flags): Promise<void> {
   try {
     await createNetwork(t, (m) => progress.step(m));
     record();
-    const certsMain = path.join(REPO, 'apps', 'apiserver', 'dist', 'certs-main.js');
-    const http = fs.existsSync(certsMain) && f['api-port'] !== '0';
+    const http = apiPort !== '0';
     const apiserver = await sup.start({
       name: 'apiserver',
       argv: [
@@ -106,7 +113,10 @@ async function up(f: Flags): Promise<void> {
         appMain('apiserver'),
         `--storage=file:${path.join(stateDir, 'apiserver')}`,
         `--grpc-listen=${sock}`,
-        '--insecure',
+        `--tls-cert-file=${pki}/apiserver.crt`,
+        `--tls-private-key-file=${pki}/apiserver.key`,
+        `--client-ca-file=${pki}/ca.crt`,
+        `--token-auth-file=${pki}/tokens.csv`,
         '--health-port=0',
         ...(http ? [`--http-listen=127.0.0.1:${f['api-port']}`] : []),
       ],
@@ -114,18 +124,18 @@ async function up(f: Flags): Promise<void> {
     progress.step(`apiserver ready (store ${path.join(stateDir, 'apiserver')}, gRPC ${sock}${http ? `, kubectl API https://127.0.0.1:${f['api-port']}` : ''})`);
     record();
 
-    await ensureClusterDns(new ApiClient({ address: sock, insecure: true }), t);
+    await ensureClusterDns(new ApiClient({ address: sock, caFile: `${pki}/ca.crt`, certFile: `${pki}/admin.crt`, keyFile: `${pki}/admin.key` }), t);
     progress.step(`kube-system/kube-dns Service ${t.clusterDnsServiceIP} -> ${t.dnsIP}:53`);
 
     for (const app of ['endpoints-controller', 'workload-controller']) {
-      await sup.start({ name: app, argv: [process.execPath, appMain(app), ...apiFlags, '--health-port=0'] });
+      await sup.start({ name: app, argv: [process.execPath, appMain(app), ...apiFlags(app), '--health-port=0'] });
       progress.step(`${app} ready`);
       record();
     }
     const inNetns = (ns: string) => ['nsenter', `--net=/run/netns/${ns}`, process.execPath];
     await sup.start({
       name: 'dns',
-      argv: [...inNetns(t.lanNetns), appMain('dns'), ...apiFlags, `--listen=${t.dnsIP}:53`, '--health-port=0'],
+      argv: [...inNetns(t.lanNetns), appMain('dns'), ...apiFlags('dns'), `--listen=${t.dnsIP}:53`, '--health-port=0'],
     });
     progress.step(`dns ready on ${t.dnsIP}:53`);
     record();
@@ -135,7 +145,7 @@ async function up(f: Flags): Promise<void> {
         argv: [
           ...inNetns(n.netns),
           appMain('node-agent'),
-          ...apiFlags,
+          ...apiFlags('node-agent'),
           `--node-name=${n.name}`,
           `--node-ip=${n.ip}`,
           `--cluster-dns=${t.clusterDnsServiceIP}`,
@@ -151,10 +161,10 @@ async function up(f: Flags): Promise<void> {
     if (!fs.existsSync(appMain('cloud-lb'))) progress.step('cloud-lb not built: LoadBalancer Services stay <pending>');
     else await sup.start({
       name: 'cloud-lb',
-      argv: [...inNetns(t.lanNetns), appMain('cloud-lb'), ...apiFlags, `--pool=${f['lb-pool']}`, `--interface=${t.lanBridge}`, '--health-port=0'],
+      argv: [...inNetns(t.lanNetns), appMain('cloud-lb'), ...apiFlags('cloud-lb'), `--pool=${f['lb-pool']}`, `--interface=${t.lanBridge}`, '--health-port=0'],
     });
     if (fs.existsSync(appMain('cloud-lb'))) progress.step(`cloud-lb ready (pool ${f['lb-pool']} on ${t.lanBridge})`);
-    const kubeconfig = http ? path.join(stateDir, 'kubeconfig') : undefined;
+    const kubeconfig = http ? path.join(pki, 'admin.kubeconfig') : undefined;
     record(kubeconfig);
     printWelcome(t, progress.total(), kubeconfig);
     if (process.env.SVCNET_DETACHED === '1') process.stdout.write(JSON.stringify({ ready: true }) + '\n');
