@@ -4,7 +4,7 @@ import type { Logger, Registry } from '@svcnet/observability';
 import { SLICES_BY_SERVICE, type EndpointsCaches, type EndpointsClients } from './api';
 import { isNodeNotReady, serviceSelects } from './pod-endpoint-state';
 import { StaleCacheError, syncService } from './service-sync';
-import { WorkQueue } from './work-queue';
+import { WorkQueue } from '@svcnet/api-client';
 import { WriteTracker } from './write-tracker';
 
 export interface EndpointsControllerOptions {

@@ -11,7 +11,7 @@ import { controllerOf, keyOf } from './pod-state';
 import { syncReplicaSet } from './replica-set-sync';
 import { schedulePodKey } from './scheduler-sync';
 import { needsScheduling } from './schedule';
-import { WorkQueue } from './work-queue';
+import { WorkQueue } from '@svcnet/api-client';
 
 export interface WorkloadControllerOptions {
   clients: WorkloadClients;
