@@ -16,9 +16,9 @@ export const CLUSTER_DNS_IP = '10.96.0.10';
 export const NODE_NAMES = ['node-1', 'node-2'];
 
 /** GenericContainer with the node's security settings (no --privileged on this machine). */
-class SvcnetContainer extends GenericContainer {
-  constructor(name: string, network: StartedNetwork, command: string[]) {
-    super(IMAGE);
+export class SvcnetContainer extends GenericContainer {
+  constructor(name: string, network: StartedNetwork, command: string[], image = IMAGE) {
+    super(image);
     this.withCommand(command)
       .withNetwork(network)
       .withNetworkAliases(name)
@@ -31,6 +31,22 @@ class SvcnetContainer extends GenericContainer {
     this.hostConfig.Sysctls = { 'net.ipv4.ip_forward': '1' };
     return this.withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN');
   }
+}
+
+/** a new Docker network created --internal (testcontainers' Network is not), labelled for cleanup */
+export async function createInternalNetwork(): Promise<{ network: StartedNetwork; subnet: string }> {
+  const rt = await getContainerRuntimeClient();
+  const name = `svcnet-e2e-${randomUUID().slice(0, 8)}`;
+  // Internal: no route to the host's uplink from any container of the test.
+  const net = await rt.network.create({ Name: name, Driver: 'bridge', Internal: true, CheckDuplicate: true, Attachable: false, Ingress: false, EnableIPv6: false, Labels: { [LABEL]: 'true' } });
+  const network = new StartedNetwork(rt, name, net);
+  const info = await net.inspect();
+  const subnet = info.IPAM?.Config?.[0]?.Subnet ?? '';
+  if (!subnet) {
+    await network.stop();
+    throw new Error(`network ${name} has no IPv4 subnet`);
+  }
+  return { network, subnet };
 }
 
 function ipv4ToNum(ip: string): number {
@@ -72,14 +88,10 @@ export class Cluster {
 
   async start(log: (m: string) => void = () => {}): Promise<void> {
     const t0 = Date.now();
-    const rt = await getContainerRuntimeClient();
-    const name = `svcnet-e2e-${randomUUID().slice(0, 8)}`;
-    // Internal: no route to the host's uplink from any container of the test.
-    const net = await rt.network.create({ Name: name, Driver: 'bridge', Internal: true, CheckDuplicate: true, Attachable: false, Ingress: false, EnableIPv6: false, Labels: { [LABEL]: 'true' } });
-    this.network = new StartedNetwork(rt, name, net);
-    const info = await net.inspect();
-    this.subnet = info.IPAM?.Config?.[0]?.Subnet ?? '';
-    if (!this.subnet) throw new Error(`network ${name} has no IPv4 subnet`);
+    const { network, subnet } = await createInternalNetwork();
+    this.network = network;
+    this.subnet = subnet;
+    const name = network.getName();
     const [base, bits] = this.subnet.split('/');
     const bcast = ipv4ToNum(base) + 2 ** (32 - Number(bits)) - 1;
     // Docker hands out addresses from the bottom; the LB pool takes the top of the subnet.

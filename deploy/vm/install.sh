@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Install svcnet on a Linux VM: the runtime tree in --prefix (/opt/svcnet), flags in
+# /etc/svcnet/<app>.env, systemd units svcnet-<app>.service, enabled and started.
+#
+#   sudo deploy/vm/install.sh --role control-plane --advertise-ip 10.0.0.10
+#   sudo deploy/vm/install.sh --role node --apiserver 10.0.0.10:6444 --node-ip 10.0.0.11
+#   ... --no-systemd   lay out files only; start apps with /opt/svcnet/bin/svcnet-run <app>
+#
+# Roles: control-plane = apiserver, endpoints-controller, workload-controller, dns, cloud-lb;
+#        node = node-agent; all = both (a one-VM cluster).
+# Source: this script's checkout (built with `npx tsc -b`; staged with deploy/stage-tree.sh),
+# an already staged tree (a bundle from deploy/vm/make-bundle.sh, unpacked), or --src TARBALL.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+PREFIX=/opt/svcnet
+ETC=/etc/svcnet
+UNITDIR=/etc/systemd/system
+ROLE=all
+SYSTEMD=true
+APISERVER=""
+ADVERTISE_IP=""
+NODE_NAME=$(hostname)
+NODE_IP=""
+CLUSTER_DNS=10.96.0.10
+DNS_IP=""
+LB_POOL=""
+LB_INTERFACE=""
+INSECURE=true
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --src) SRC=$2; shift 2 ;;
+    --prefix) PREFIX=$2; shift 2 ;;
+    --etc) ETC=$2; shift 2 ;;
+    --unit-dir) UNITDIR=$2; shift 2 ;;
+    --role) ROLE=$2; shift 2 ;;
+    --no-systemd) SYSTEMD=false; shift ;;
+    --apiserver) APISERVER=$2; shift 2 ;;
+    --advertise-ip) ADVERTISE_IP=$2; shift 2 ;;
+    --node-name) NODE_NAME=$2; shift 2 ;;
+    --node-ip) NODE_IP=$2; shift 2 ;;
+    --cluster-dns) CLUSTER_DNS=$2; shift 2 ;;
+    --dns-ip) DNS_IP=$2; shift 2 ;;
+    --lb-pool) LB_POOL=$2; shift 2 ;;
+    --lb-interface) LB_INTERFACE=$2; shift 2 ;;
+    -h | --help) usage 0 ;;
+    *) echo "install.sh: unknown argument $1" >&2; usage 2 ;;
+  esac
+done
+case "$ROLE" in all | control-plane | node) ;; *) echo "install.sh: --role all|control-plane|node" >&2; exit 2 ;; esac
+[ "$(id -u)" = 0 ] || { echo "install.sh: run as root" >&2; exit 1; }
+command -v node >/dev/null || { echo "install.sh: Node.js >= 20 is required (node not found)" >&2; exit 1; }
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || { echo "install.sh: Node.js >= 20 is required" >&2; exit 1; }
+if [ "$ROLE" != control-plane ]; then
+  for t in nft ip nsenter unshare; do command -v $t >/dev/null || { echo "install.sh: node role needs $t (nftables, iproute2, util-linux)" >&2; exit 1; }; done
+fi
+
+first_ip() { ip -4 -o addr show scope global 2>/dev/null | awk '{split($4,a,"/"); print a[1]; exit}'; }
+ADVERTISE_IP=${ADVERTISE_IP:-$(first_ip)}
+APISERVER=${APISERVER:-${ADVERTISE_IP:-127.0.0.1}:6444}
+DNS_IP=${DNS_IP:-$ADVERTISE_IP}
+
+tmp=$(mktemp -d /var/tmp/svcnet-install.XXXXXX)
+trap 'rm -rf --one-file-system "$tmp"' EXIT
+echo "install.sh: staging from $SRC"
+if [ -f "$SRC" ]; then
+  tar -C "$tmp" -xzf "$SRC"
+  stage=$tmp
+elif [ -d "$SRC/apps/apiserver/src" ]; then
+  "$SRC/deploy/stage-tree.sh" "$tmp" >/dev/null
+  mkdir -p "$tmp/deploy" && cp -r "$SRC/deploy/vm" "$tmp/deploy/"
+  stage=$tmp
+else
+  stage=$SRC
+fi
+[ -f "$stage/apps/apiserver/dist/main.js" ] || { echo "install.sh: $stage has no built apps (run npx tsc -b)" >&2; exit 1; }
+
+echo "install.sh: installing to $PREFIX"
+mkdir -p "$(dirname "$PREFIX")"
+rm -rf "$PREFIX.new"
+cp -a "$stage" "$PREFIX.new"
+rm -rf "$PREFIX.old"
+[ ! -e "$PREFIX" ] || mv "$PREFIX" "$PREFIX.old"
+mv "$PREFIX.new" "$PREFIX"
+rm -rf "$PREFIX.old"
+ln -sf "$PREFIX/bin/svcnet" /usr/local/bin/svcnet
+ln -sf "$PREFIX/bin/svcnet-ctl" /usr/local/bin/svcnet-ctl
+
+# svcnet-run <app>: the units' ExecStart; also how to start an app by hand without systemd
+cat > "$PREFIX/bin/svcnet-run" <<RUN
+#!/bin/sh
+# Starts one svcnet app with the flags in $ETC/<app>.env (SVCNET_FLAGS).
+set -eu
+app=\${1:?usage: svcnet-run <app>}
+if [ -z "\${SVCNET_FLAGS+x}" ] && [ -f "$ETC/\$app.env" ]; then . "$ETC/\$app.env"; fi
+export SVCNET_HOME="$PREFIX"
+# shellcheck disable=SC2086
+exec "$PREFIX/bin/svcnet" "\$app" \${SVCNET_FLAGS:-}
+RUN
+chmod 0755 "$PREFIX/bin/svcnet-run"
+
+mkdir -p "$ETC"
+api="--apiserver=$APISERVER"
+$INSECURE && api="$api --insecure"
+env_file() { # app description flags...
+  local app=$1 desc=$2
+  shift 2
+  { echo "# svcnet $app: $desc"
+    echo "# Edit and: systemctl restart svcnet-$app   (flags: $PREFIX/bin/svcnet $app --help)"
+    echo "SVCNET_FLAGS=\"$*\""
+  } > "$ETC/$app.env"
+  echo "install.sh: $ETC/$app.env: $*"
+}
+apps=()
+if [ "$ROLE" != node ]; then
+  env_file apiserver "store, validation, allocation; gRPC for the apps" \
+    --storage=file:/var/lib/svcnet/apiserver --grpc-listen=0.0.0.0:6444 --insecure --health-port=10257 --health-host=127.0.0.1
+  env_file endpoints-controller "Endpoints and EndpointSlices" $api --health-port=10258
+  env_file workload-controller "Deployments, ReplicaSets, scheduling" $api --health-port=10259
+  env_file dns "cluster DNS on $DNS_IP:53 (kube-system/kube-dns points here)" $api --listen=0.0.0.0:53 --health-port=8081
+  lb="$api --health-port=10260"
+  [ -z "$LB_POOL" ] || lb="$lb --pool=$LB_POOL"
+  [ -z "$LB_INTERFACE" ] || lb="$lb --interface=$LB_INTERFACE"
+  env_file cloud-lb "LoadBalancer ingress IPs (--pool) on --interface, forwarded to NodePorts" $lb
+  apps+=(apiserver endpoints-controller workload-controller dns cloud-lb)
+fi
+if [ "$ROLE" != control-plane ]; then
+  na="$api --node-name=$NODE_NAME --cluster-dns=$CLUSTER_DNS --state-dir=/var/lib/svcnet/node-agent"
+  [ -z "$NODE_IP" ] || na="$na --node-ip=$NODE_IP"
+  env_file node-agent "pods in network namespaces + nftables Service proxy for node $NODE_NAME" $na
+  apps+=(node-agent)
+fi
+mkdir -p /var/lib/svcnet
+
+for app in "${apps[@]}"; do
+  mkdir -p "$UNITDIR"
+  sed -e "s#/opt/svcnet#$PREFIX#g" -e "s#/etc/svcnet#$ETC#g" "$PREFIX/deploy/vm/units/svcnet-$app.service" > "$UNITDIR/svcnet-$app.service"
+done
+echo "install.sh: units in $UNITDIR: ${apps[*]/#/svcnet-}"
+
+if $SYSTEMD && [ -d /run/systemd/system ]; then
+  systemctl daemon-reload
+  for app in "${apps[@]}"; do systemctl enable --now "svcnet-$app.service"; done
+  echo "install.sh: started ${apps[*]/#/svcnet-}"
+  if [ "$ROLE" != node ]; then
+    echo "install.sh: once the apiserver is up: svcnet-ctl --apiserver=$APISERVER bootstrap --dns-ip=$DNS_IP"
+  fi
+else
+  echo "install.sh: not starting anything (--no-systemd or no systemd); start an app with: $PREFIX/bin/svcnet-run <app>"
+fi
