@@ -13,6 +13,7 @@ import { hostFacts } from './node-object';
 import { NodeRegistration } from './node-registration';
 import { NodeRoutes } from './node-routes';
 import { handleContainerLogs } from './pods/container-logs';
+import { attachExecServer } from './pods/exec-server';
 import { parseNameservers } from './pods/dns-files';
 import { defaultNetnsPrefix } from './pods/pod-names';
 import { PodController } from './pods/pod-controller';
@@ -139,6 +140,17 @@ async function main(): Promise<void> {
       },
     }),
   );
+  // exec/attach (WebSocket, v5.channel.k8s.io) for kubectl, proxied by the apiserver
+  attachExecServer(logsServer, {
+    target: (ns, name, container) => {
+      const pod = controller!.findPod(ns, name);
+      if (!pod) return { error: `pods "${name}" not found` };
+      const c = container ?? (pod.spec.containers.length === 1 ? pod.spec.containers[0].name : undefined);
+      const pid = c ? runtime.containerPid(pod.metadata.uid!, c) : undefined;
+      if (!c || !pid) return { error: `container not found ("${c ?? ''}")` };
+      return { pid, logPath: runtime.logPath(pod.metadata.uid!, c) };
+    },
+  }, log);
   const kubeletPort = await new Promise<number>((resolve, reject) => {
     logsServer.once('error', reject);
     logsServer.listen(Number(flags['kubelet-port']), flags['kubelet-host'], () => resolve((logsServer.address() as { port: number }).port));

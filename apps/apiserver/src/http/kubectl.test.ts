@@ -252,3 +252,17 @@ test('a wrong token is refused; a token from the token file works', { skip: !hav
   assert.equal(anon.code, 401);
   assert.deepEqual(JSON.parse(anon.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
 });
+
+test('server dry runs: kubectl diff, apply/create/delete --dry-run=server store nothing', { skip: !haveKubectl }, async () => {
+  const f = write('dry.yaml', SVC.replace(/nginx/g, 'dry'));
+  await ok(['apply', '-f', f]);
+  write('dry.yaml', SVC.replace(/nginx/g, 'dry').replace('port: 80', 'port: 9090'));
+  const diff = await c.kubectl(['diff', '-f', f]);
+  assert.equal(diff.code, 1, diff.stderr);
+  assert.match(diff.stdout, /^   - name: http\n-    port: 80\n\+    port: 9090$/m);
+  assert.equal(await ok(['apply', '-f', f, '--dry-run=server']), 'service/dry configured (server dry run)\n');
+  assert.equal(await ok(['create', 'deployment', 'drydep', '--image=nginx', '--dry-run=server']), 'deployment.apps/drydep created (server dry run)\n');
+  assert.equal(await ok(['delete', 'svc', 'dry', '--dry-run=server']), 'service "dry" deleted (server dry run)\n');
+  assert.equal(await ok(['get', 'svc', 'dry', '-o', 'jsonpath={.spec.ports[0].port}']), '80');
+  assert.equal((await c.kubectl(['get', 'deploy', 'drydep'])).code, 1);
+});

@@ -11,6 +11,7 @@ import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf-decoding
 import { decodeObject, parseFieldValidation, unknownFieldWarnings, type FieldValidation } from './strict-decoding';
 import { toTable, wantsTable, type IncludeObject } from './tables';
 import { serveWatch } from './watch-stream';
+import { checkDryRun, dryRunCreate, dryRunPatch, dryRunUpdate } from './dry-run';
 import type { ResourcePath } from './request-path';
 import type { PodProxy } from './pod-proxy';
 
@@ -116,14 +117,17 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
     if (method === 'POST') {
       const mode = parseFieldValidation(q.get('fieldValidation') ?? 'Warn');
       const { object, unknownFields } = await readObject(req, info, mode);
-      if (q.get('dryRun')) throw new ApiError('BadRequest', 'dryRun is not supported by svcnet');
-      const created = await core.create(info.resource, ns, object as KubeObject);
+      const created = checkDryRun(q.get('dryRun')) ? await dryRunCreate(core, info, ns, object as KubeObject) : await core.create(info.resource, ns, object as KubeObject);
       respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields));
       return;
     }
     if (method === 'DELETE') {
       const list = await core.list(info.resource, selectors);
       const opts = await deleteOptions(req, q);
+      if (opts.dryRun) {
+        sendJson(res, 200, { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata: {}, items: list.items });
+        return;
+      }
       const deleted: KubeObject[] = [];
       for (const o of list.items) {
         try {
@@ -168,8 +172,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
         throw new ApiError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
       }
       object.metadata = { ...meta, name };
-      if (q.get('dryRun')) throw new ApiError('BadRequest', 'dryRun is not supported by svcnet');
-      const updated = await core.update(info.resource, ns, object as KubeObject, sub);
+      const updated = checkDryRun(q.get('dryRun')) ? await dryRunUpdate(core, info, ns, object as KubeObject) : await core.update(info.resource, ns, object as KubeObject, sub);
       respondObjects(req, res, q, info, 200, updated, warningHeaders(unknownFields));
       return;
     }
@@ -180,8 +183,11 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
       }
       const mode = parseFieldValidation(q.get('fieldValidation') ?? 'Warn');
       const text = await readBody(req);
-      if (q.get('dryRun')) throw new ApiError('BadRequest', 'dryRun is not supported by svcnet');
-      if (type === 'apply') return applyPatch(ctx, req, res, q, info, ns, name, text, mode);
+      const dryRun = checkDryRun(q.get('dryRun'));
+      if (type === 'apply') {
+        if (dryRun) throw new ApiError('BadRequest', 'dryRun with server-side apply is not supported by svcnet');
+        return applyPatch(ctx, req, res, q, info, ns, name, text, mode);
+      }
       let patchText = text;
       let unknownFields: string[] = [];
       if (type !== 'json') {
@@ -189,13 +195,17 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
         unknownFields = d.unknownFields;
         patchText = JSON.stringify(d.object);
       }
-      const patched = await core.patch(info.resource, ns, name, patchText, type, sub);
+      const patched = dryRun ? await dryRunPatch(core, info, ns, name, patchText, type) : await core.patch(info.resource, ns, name, patchText, type, sub);
       respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields));
       return;
     }
     case 'DELETE': {
       if (sub) throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       const opts = await deleteOptions(req, q);
+      if (opts.dryRun) {
+        sendJson(res, 200, await core.get(info.resource, ns, name));
+        return;
+      }
       const out = await core.delete(info.resource, ns, name, opts);
       if (out.metadata.deletionTimestamp) {
         sendJson(res, 200, out);
@@ -208,18 +218,18 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
   throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
 }
 
-async function deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Promise<{ gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }> {
+async function deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Promise<{ gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: boolean }> {
   const text = await readBody(req);
   let body: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string; dryRun?: string[] } = {};
   if (text.trim()) body = parseJsonBody(text, 'DeleteOptions') as typeof body;
-  if (body.dryRun?.length || q.get('dryRun')) throw new ApiError('BadRequest', 'dryRun is not supported by svcnet');
+  const dryRun = checkDryRun(body.dryRun?.[0] ?? q.get('dryRun'));
   const gqs = q.get('gracePeriodSeconds');
   const grace = body.gracePeriodSeconds ?? (gqs !== null ? Number(gqs) : undefined);
   const policy = body.propagationPolicy ?? q.get('propagationPolicy');
   if (policy && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
     throw new ApiError('Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   }
-  return { gracePeriodSeconds: grace, preconditions: body.preconditions };
+  return { gracePeriodSeconds: grace, preconditions: body.preconditions, dryRun };
 }
 
 /**
