@@ -6,14 +6,16 @@ import { createInterface } from 'node:readline';
 import { createLogger } from '@svcnet/observability';
 import { IpAddressManager } from './addresses';
 import { parseBalanceMode } from './backend-picker';
-import { Dataplane } from './dataplane';
+import { Dataplane, parseDataplaneMode } from './dataplane';
+import { nftablesDeps } from './nft-deps';
 import type { FromWorker, ToWorker } from './dataplane-handle';
 import { parsePool } from './pool';
 
 export const WORKER_SCRIPT = __filename;
 
 function main(): void {
-  const [iface, poolText, balance, intervalMs, netns] = process.argv.slice(2);
+  const [iface, poolText, balance, intervalMs, netns, modeText] = process.argv.slice(2);
+  const mode = parseDataplaneMode(modeText ?? 'userspace');
   const log = createLogger('cloud-lb', { part: 'dataplane', netns });
   const send = (m: FromWorker) => process.stdout.write(JSON.stringify(m) + '\n');
   let pending: NodeJS.Timeout | undefined;
@@ -22,6 +24,9 @@ function main(): void {
     balance: parseBalanceMode(balance),
     healthIntervalMs: Number(intervalMs),
     log,
+    mode,
+    // We run inside the LB's namespace (ip netns exec): forwarding there is ours to switch on.
+    ...(mode === 'nftables' ? nftablesDeps({ setForwarding: true, log }) : {}),
     onChange: () => {
       // Health flaps come in bursts; one snapshot per 50 ms is plenty.
       pending ??= setTimeout(() => {

@@ -10,9 +10,26 @@ import type { Route, Target } from './route';
 import { sourceFilter, type SourceFilter } from './source-ranges';
 import { TcpProxy } from './tcp-proxy';
 import { UdpProxy } from './udp-proxy';
+import type { Nftables } from '@svcnet/nftables';
+import { diffLbRuleset, LB_TABLE, renderLbRuleset, targetKey, type LbRuleset } from './nft-rules';
+import { Transaction } from '@svcnet/nftables';
+
+/** userspace: TCP/UDP proxies (client IP lost); nftables: kernel DNAT in this namespace (client IP kept) */
+export type DataplaneMode = 'nftables' | 'userspace';
+
+export function parseDataplaneMode(s: string): DataplaneMode {
+  if (s === 'nftables' || s === 'userspace') return s;
+  throw new Error(`--dataplane must be nftables or userspace, got "${s}"`);
+}
 
 export interface DataplaneOptions {
   addresses: AddressManager;
+  /** default userspace */
+  mode?: DataplaneMode;
+  /** required in nftables mode: the namespace the LB addresses live in */
+  nft?: Nftables;
+  /** nftables mode: flush UDP conntrack entries of a node that left an LB port (best effort) */
+  conntrackDelete?: (args: string[]) => Promise<void>;
   balance: BalanceMode;
   healthIntervalMs: number;
   healthTimeoutMs?: number;
@@ -39,7 +56,8 @@ export interface LbView {
   externalTrafficPolicy: string;
   sourceRanges: string[];
   healthCheck: LbSpec['healthCheck'];
-  ports: (LbPort & { listening: boolean; error?: string })[];
+  /** listening: userspace: a listener is bound; nftables: the port is in the kernel's map */
+  ports: (LbPort & { listening: boolean; error?: string; forwardsTo?: string[] })[];
   backends: BackendView[];
 }
 
@@ -50,6 +68,9 @@ export interface CounterSample {
 }
 
 export interface DataplaneSnapshot {
+  mode?: DataplaneMode;
+  /** nftables mode: the last sync error, if the last sync failed */
+  rulesError?: string;
   lbs: LbView[];
   counters: CounterSample[];
 }
@@ -125,14 +146,83 @@ export class Dataplane {
   private counters = new Map<string, CounterSample>();
   private health: HealthChecker;
   private chain: Promise<void> = Promise.resolve();
+  readonly mode: DataplaneMode;
+  /** nftables mode: what the kernel holds (undefined = unknown: the next sync replaces the table) */
+  private rules?: LbRuleset;
+  private rulesError?: string;
+  private syncQueued = false;
+  private retryTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly o: DataplaneOptions) {
+    this.mode = o.mode ?? 'userspace';
+    if (this.mode === 'nftables' && !o.nft) throw new Error('nftables data path needs an nft executor');
     this.health = new HealthChecker({
       intervalMs: o.healthIntervalMs,
       timeoutMs: o.healthTimeoutMs ?? Math.min(1000, o.healthIntervalMs),
       log: o.log,
-      onChange: () => o.onChange?.(),
+      onChange: () => {
+        // A node went in or out: re-render the maps (one transaction; bursts coalesce).
+        if (this.mode === 'nftables') this.queueSync();
+        o.onChange?.();
+      },
     });
+  }
+
+  private queueSync(): void {
+    if (this.syncQueued || this.closed) return;
+    this.syncQueued = true;
+    const next = this.chain.then(() => {
+      this.syncQueued = false;
+      return this.syncRules();
+    });
+    this.chain = next.catch(() => undefined);
+  }
+
+  /** nftables mode: the healthy nodes of one LB, as the userspace picker chooses them */
+  private forwardNodes(lb: LbSpec): LbBackend[] {
+    const h = lb.backends.map((b) => ({ b, healthy: this.backendHealth(lb, b).healthy }));
+    const up = h.filter((x) => x.healthy === true);
+    // Before the first check finished: the unchecked ones (a new LB should not refuse at once).
+    return (up.length ? up : h.filter((x) => x.healthy === undefined)).map((x) => x.b);
+  }
+
+  private async syncRules(): Promise<void> {
+    if (this.closed) return;
+    const next = renderLbRuleset(this.specs.map((lb) => ({ lb, nodesFor: () => this.forwardNodes(lb) })));
+    const prev = this.rules;
+    const tx = diffLbRuleset(prev, next);
+    if (tx.isEmpty()) return;
+    try {
+      await this.o.nft!.apply(tx);
+    } catch (e) {
+      this.rules = undefined; // unknown now: the retry replaces the whole table
+      this.rulesError = (e as Error).message;
+      this.o.log?.error('nftables sync failed; retrying in 1s', { err: e as Error });
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.queueSync(), 1000);
+      this.o.onChange?.();
+      throw e;
+    }
+    this.rules = next;
+    this.rulesError = undefined;
+    this.o.log?.info('nftables synced', { operations: tx.size, full: !prev, ports: next.ips.size });
+    if (prev) await this.flushUdpFlows(prev, next);
+    this.o.onChange?.();
+  }
+
+  /** UDP has no connection end: flows pinned (by conntrack) to a node that left would keep going there */
+  private async flushUdpFlows(prev: LbRuleset, next: LbRuleset): Promise<void> {
+    if (!this.o.conntrackDelete) return;
+    for (const [k, nodes] of prev.targets) {
+      const [ip, protocol, p] = k.split('|');
+      if (protocol !== 'UDP') continue;
+      const still = new Set(next.targets.get(k) ?? []);
+      for (const n of nodes) {
+        if (still.has(n)) continue;
+        await this.o.conntrackDelete(['-D', '-p', 'udp', '--orig-dst', ip, '--orig-port-dst', p, '--reply-src', n]).catch(() => undefined);
+      }
+    }
   }
 
   /** serialised: each apply sees the previous one finished */
@@ -148,7 +238,8 @@ export class Dataplane {
     if (!this.present) this.present = new Set(await this.o.addresses.list());
     const wantIps = new Set(specs.map((s) => s.ip));
     const want = new Map<string, { lb: LbSpec; port: LbPort }>();
-    for (const lb of specs) for (const p of lb.ports) want.set(listenerKey(lb.ip, p), { lb, port: p });
+    // nftables mode: nothing listens; the kernel forwards
+    if (this.mode === 'userspace') for (const lb of specs) for (const p of lb.ports) want.set(listenerKey(lb.ip, p), { lb, port: p });
 
     // Old listeners first, so a port that moves between Services can be bound again.
     for (const [k, l] of this.listeners) {
@@ -163,6 +254,9 @@ export class Dataplane {
       this.present.delete(ip);
       log?.info('address released', { ip });
     }
+    // nftables: forward rules before the address, so no SYN meets an owned address without them
+    this.health.sync(this.healthTargets());
+    if (this.mode === 'nftables') await this.syncRules();
     for (const ip of wantIps) {
       if (this.present.has(ip)) continue;
       await this.o.addresses.add(ip);
@@ -242,6 +336,10 @@ export class Dataplane {
       sourceRanges: lb.sourceRanges,
       healthCheck: lb.healthCheck,
       ports: lb.ports.map((p) => {
+        if (this.mode === 'nftables') {
+          const to = this.rules?.targets.get(targetKey(lb.ip, p));
+          return { ...p, listening: !!to, forwardsTo: to ?? [], ...(this.rulesError ? { error: this.rulesError } : {}) };
+        }
         const l = this.listeners.get(listenerKey(lb.ip, p));
         return { ...p, listening: !!l?.listening, ...(l?.error ? { error: l.error } : {}) };
       }),
@@ -251,14 +349,19 @@ export class Dataplane {
         return { node: b.node, ip: b.ip, healthy: h.healthy ?? null, lastCheck: h.lastCheck, lastError: h.lastError, since: h.since, activeConnections: active };
       }),
     }));
-    return { lbs, counters: [...this.counters.values()].map((c) => ({ ...c })) };
+    return { mode: this.mode, ...(this.rulesError ? { rulesError: this.rulesError } : {}), lbs, counters: [...this.counters.values()].map((c) => ({ ...c })) };
   }
 
   /** close listeners; addresses stay unless `releaseAddresses` (a restart keeps serving sooner) */
   async close(releaseAddresses = false): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     this.health.stop();
     for (const l of this.listeners.values()) await l.proxy.close();
     this.listeners.clear();
     if (releaseAddresses && this.present) for (const ip of this.present) await this.o.addresses.remove(ip).catch(() => undefined);
+    // The table stays on a plain stop (a restarted LB keeps forwarding meanwhile; its first
+    // sync replaces it); with releaseAddresses the LB is going away for good.
+    if (releaseAddresses && this.mode === 'nftables') await this.o.nft!.apply(new Transaction('ip', LB_TABLE).addTable().deleteTable()).catch(() => undefined);
   }
 }

@@ -7,7 +7,8 @@ import { IpAddressManager } from './addresses';
 import { lbRoute } from './admin';
 import { parseBalanceMode } from './backend-picker';
 import { Controller } from './controller';
-import { Dataplane } from './dataplane';
+import { Dataplane, parseDataplaneMode } from './dataplane';
+import { nftablesDeps } from './nft-deps';
 import type { DataplaneHandle } from './dataplane-handle';
 import { LbMetrics } from './metrics';
 import { parsePool } from './pool';
@@ -18,6 +19,7 @@ export const FLAGS = {
   pool: { help: 'LB addresses: comma list of CIDRs (10.78.42.0/24) and ranges (10.78.42.10-10.78.42.250)' },
   interface: { default: 'lo', help: 'interface the LB addresses are added to (as /32)' },
   netns: { default: '', help: 'run the data path (addresses, listeners, health checks) in this network namespace' },
+  dataplane: { default: 'nftables', help: 'nftables (kernel DNAT, client IP kept; the nodes must route replies via the LB) or userspace (TCP/UDP proxy)' },
   balance: { default: 'round-robin', help: 'node choice per connection: round-robin or least-connections' },
   'health-check-interval': { default: '2s', help: 'interval of node health checks (e.g. 2s, 500ms)' },
   'health-port': { default: '10258', help: 'port of /healthz /readyz /metrics /lb (0 = any free port)' },
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   if (!f.pool) throw new Error('--pool is required');
   const pool = parsePool(f.pool);
   const balance = parseBalanceMode(f.balance);
+  const mode = parseDataplaneMode(f.dataplane);
   const intervalMs = parseDuration(f['health-check-interval']);
 
   let controller: Controller | undefined;
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
       iface: f.interface,
       pool: f.pool,
       balance,
+      mode,
       healthIntervalMs: intervalMs,
       log,
       onExit: (code) => {
@@ -66,7 +70,9 @@ async function main(): Promise<void> {
       },
     });
   } else {
-    dataplane = new Dataplane({ addresses: new IpAddressManager(f.interface, pool), balance, healthIntervalMs: intervalMs, log: log.child({ part: 'dataplane' }) });
+    const dlog = log.child({ part: 'dataplane' });
+    // In our own namespace we do not touch ip_forward (it may be the host's): only check it.
+    dataplane = new Dataplane({ addresses: new IpAddressManager(f.interface, pool), balance, healthIntervalMs: intervalMs, log: dlog, mode, ...(mode === 'nftables' ? nftablesDeps({ setForwarding: false, log: dlog }) : {}) });
   }
 
   const client = clientFromFlags(f);
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
   controller = c;
   // The harness convention: one JSON line on stdout once serving, with the bound ports.
   process.stdout.write(JSON.stringify({ ready: true, component: 'cloud-lb', healthPort: health.port }) + '\n');
-  log.info('cloud-lb starting', { pool: f.pool, poolSize: pool.size, interface: f.interface, netns: f.netns || undefined, balance, healthCheckIntervalMs: intervalMs, health: health.port });
+  log.info('cloud-lb starting', { pool: f.pool, poolSize: pool.size, interface: f.interface, netns: f.netns || undefined, dataplane: mode, balance, healthCheckIntervalMs: intervalMs, health: health.port });
   c.start().then(
     () => log.info('informers synced', { allocated: c.allocator.allocated }),
     (e) => log.error('start failed', { err: e as Error }),

@@ -14,6 +14,7 @@ export interface RemoteDataplaneOptions {
   iface: string;
   pool: string;
   balance: string;
+  mode: string;
   healthIntervalMs: number;
   log: Logger;
   /** the worker died: the controller cannot serve without it */
@@ -38,7 +39,7 @@ export class RemoteDataplane implements DataplaneHandle {
 
   private spawn(): Promise<void> {
     const o = this.o;
-    const child = spawn('ip', ['netns', 'exec', o.netns, process.execPath, WORKER_SCRIPT, o.iface, o.pool, o.balance, String(o.healthIntervalMs), o.netns], {
+    const child = spawn('ip', ['netns', 'exec', o.netns, process.execPath, WORKER_SCRIPT, o.iface, o.pool, o.balance, String(o.healthIntervalMs), o.netns, o.mode], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.child = child;

@@ -1,5 +1,7 @@
 // The hermetic network for cloud-lb root tests and the benchmark, in fresh namespaces:
 //
+// Nodes route everything else via the lb namespace (their default route).
+//
 //   client (192.168.100.2, .3) ──veth── lb (192.168.100.1; LB IPs as /32 on cl0) ──veth── node1 (10.240.1.2)
 //                                                                                 └─veth── node2 (10.240.2.2)
 //
@@ -75,6 +77,9 @@ export class LbTopology {
       await linkUp(lb, `n${i + 1}`);
       await addAddress(n.netns, 'eth0', `${n.ip}/24`);
       await linkUp(n.netns, 'eth0');
+      // The LB is the nodes' router: replies to outside clients go back through it, where
+      // conntrack undoes the nftables data path's DNAT (a cloud's VPC routes the same way).
+      await addRoute(n.netns, { to: 'default', via: `10.240.${i + 1}.1` });
       await setSysctl(n.netns, SYSCTL.tcpTwReuse, 1);
     }
   }
