@@ -26,6 +26,7 @@ CLUSTER_DNS=10.96.0.10
 DNS_IP=""
 LB_POOL=""
 LB_INTERFACE=""
+LB_DATAPLANE=userspace
 INSECURE=true
 
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -45,6 +46,7 @@ while [ $# -gt 0 ]; do
     --dns-ip) DNS_IP=$2; shift 2 ;;
     --lb-pool) LB_POOL=$2; shift 2 ;;
     --lb-interface) LB_INTERFACE=$2; shift 2 ;;
+    --lb-dataplane) LB_DATAPLANE=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; usage 2 ;;
   esac
@@ -120,7 +122,7 @@ if [ "$ROLE" != node ]; then
   env_file endpoints-controller "Endpoints and EndpointSlices" $api --health-port=10258
   env_file workload-controller "Deployments, ReplicaSets, scheduling" $api --health-port=10259
   env_file dns "cluster DNS on $DNS_IP:53 (kube-system/kube-dns points here)" $api --listen=0.0.0.0:53 --health-port=8081
-  lb="$api --health-port=10260"
+  lb="$api --dataplane=$LB_DATAPLANE --health-port=10260"
   [ -z "$LB_POOL" ] || lb="$lb --pool=$LB_POOL"
   [ -z "$LB_INTERFACE" ] || lb="$lb --interface=$LB_INTERFACE"
   env_file cloud-lb "LoadBalancer ingress IPs (--pool) on --interface, forwarded to NodePorts" $lb

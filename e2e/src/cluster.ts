@@ -112,7 +112,7 @@ export class Cluster {
       start('endpoints-controller', ['endpoints-controller', ...api, '--health-host=0.0.0.0']),
       start('workload-controller', ['workload-controller', ...api, '--health-host=0.0.0.0']),
       start('dns', ['dns', ...api, '--listen=0.0.0.0:53', '--resolv-conf=/dev/null', '--health-host=0.0.0.0']),
-      start('cloud-lb', ['cloud-lb', ...api, `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--health-host=0.0.0.0'], true),
+      start('cloud-lb', ['cloud-lb', ...api, `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--dataplane=userspace', '--health-host=0.0.0.0'], true),
       // the outside client prints no ready line: the default wait (no ports) returns at once
       new SvcnetContainer('client', this.network!, ['sleep', 'infinity']).start().then((c) => void this.containers.set('client', c)),
     ]);
