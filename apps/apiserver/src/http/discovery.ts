@@ -2,6 +2,7 @@
 // Served as legacy (unaggregated) discovery: kubectl asks for the aggregated v2 form first
 // and falls back when the response's Content-Type is plain application/json.
 import { RESOURCES, apiVersionOf, type ResourceInfo } from '@svcnet/api-types';
+import { REVIEW_GROUPS } from './auth-reviews';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -21,6 +22,7 @@ const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', '
 export function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
   for (const r of RESOURCES) if (r.group) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
+  for (const g of REVIEW_GROUPS) seen.set(`${g.group}/${g.version}`, { group: g.group, version: g.version });
   return [...seen.values()];
 }
 

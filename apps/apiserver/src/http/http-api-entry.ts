@@ -11,7 +11,8 @@ import type { Logger } from '@svcnet/observability';
 import { createAuthenticator } from './auth';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, SERVER_VERSION } from './discovery';
 import { openapiV3Doc, openapiV3Root } from './openapi';
-import { sendError, sendJson } from './http-io';
+import { parseJsonBody, readBody, sendError, sendJson } from './http-io';
+import { answerReview, reviewResourceList } from './auth-reviews';
 import { parseResourcePath } from './request-path';
 import { handleResource } from './rest-handlers';
 import { PodProxy } from './pod-proxy';
@@ -76,6 +77,13 @@ export async function createHttpApi(core: ApiCore, metrics: ApiMetrics, log: Log
 
     async function route(u: URL, p: ReturnType<typeof parseResourcePath>): Promise<void> {
       if (p.type === 'resource') return handleResource({ core, metrics, pods }, req, res, u, p.path);
+      if (req.method === 'POST' && u.pathname.startsWith('/apis/auth')) {
+        const text = await readBody(req);
+        // typed clients send protobuf; the review needs nothing from the body but its spec
+        const body = req.headers['content-type']?.startsWith('application/json') ? parseJsonBody(text) : {};
+        const review = answerReview(u.pathname, body, user!);
+        if (review) return sendJson(res, review.code, review.body);
+      }
       if (p.type === 'unknown-resource') throw new ApiError('NotFound', 'the server could not find the requested resource');
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       const path = u.pathname.replace(/\/+$/, '') || '/';
@@ -91,7 +99,7 @@ export async function createHttpApi(core: ApiCore, metrics: ApiMetrics, log: Log
       if (path === '/api/v1') return sendJson(res, 200, apiResourceList('', 'v1'));
       const g = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
       if (g) {
-        const doc = g[2] ? apiResourceList(g[1], g[2]) : apiGroup(g[1]);
+        const doc = g[2] ? (apiResourceList(g[1], g[2]) ?? reviewResourceList(g[1], g[2])) : apiGroup(g[1]);
         if (doc) return sendJson(res, 200, doc);
       }
       if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Root());

@@ -241,6 +241,10 @@ test('a wrong token is refused; a token from the token file works', { skip: !hav
   writeKubeconfig(tokenKc, { server: c.server, caFile: c.certs.caFile, user: 'alice', token: c.certs.tokens.alice });
   const good = await c.kubectl(['get', 'ns', 'default', '-o', 'name'], { kubeconfig: tokenKc });
   assert.equal(good.stdout, 'namespace/default\n', good.stderr);
+  const who = await c.kubectl(['auth', 'whoami'], { kubeconfig: tokenKc });
+  assert.match(who.stdout, /^Username\s+alice$/m, who.stderr);
+  assert.match((await ok(['auth', 'whoami'])), /^Username\s+kubernetes-admin\nGroups\s+\[system:masters system:authenticated\]$/m);
+  assert.equal(await ok(['auth', 'can-i', 'delete', 'pods']), 'yes\n');
   // no credentials at all: 401 with a Status
   const anon = await new Promise<{ code: number; body: string }>((resolve, reject) => {
     https.get(`${c.server}/api/v1/namespaces/default/services`, { ca: fs.readFileSync(c.certs.caFile) }, (res) => {
