@@ -19,11 +19,49 @@ import {
 import { BASE_CHAINS, BASE_SETS, CHAIN, SET } from './base-chains';
 import { affinitySet, clusterChain, endpointChain, externalChain, firewallChain, localChain, serviceChain } from './chain-names';
 import { endpointsFor, slicesByService, usable, type EndpointInfo } from './endpoints';
-import { DEFAULT_TABLE, type ProxyState } from './proxy-state';
-import { RulesetBuilder, type Ruleset } from './ruleset';
+import { DEFAULT_TABLE, SERVICE_PROXY_NAME_LABEL, type ProxyState } from './proxy-state';
+import type { EndpointSlice, Service } from '@svcnet/api-types';
+import { RulesetBuilder, type Fragment, type Ruleset } from './ruleset';
 import { hasExternalDestinations, servicePorts, type ServicePortInfo } from './service-ports';
 
-export function renderRuleset(state: ProxyState): Ruleset {
+// RenderCache keeps each Service's rendered fragment with a fingerprint of its inputs, so a
+// sync after a small change re-renders only the Services that changed (the node-agent keeps
+// one across syncs; the output is identical with or without it).
+export class RenderCache {
+  private entries = new Map<string, { fingerprint: string; fragment: Fragment }>();
+  private seen = new Set<string>();
+  private hits = 0;
+  private misses = 0;
+  // Of the last render: Services replayed, and rendered anew.
+  lastHits = 0;
+  lastMisses = 0;
+
+  get(key: string, fingerprint: string): Fragment | undefined {
+    this.seen.add(key);
+    const e = this.entries.get(key);
+    if (e && e.fingerprint === fingerprint) {
+      this.hits++;
+      return e.fragment;
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  set(key: string, fingerprint: string, fragment: Fragment): void {
+    this.entries.set(key, { fingerprint, fragment });
+  }
+
+  // Forget Services not rendered since the last call.
+  sweep(): void {
+    for (const k of this.entries.keys()) if (!this.seen.has(k)) this.entries.delete(k);
+    this.seen = new Set();
+    this.lastHits = this.hits;
+    this.lastMisses = this.misses;
+    this.hits = this.misses = 0;
+  }
+}
+
+export function renderRuleset(state: ProxyState, cache?: RenderCache): Ruleset {
   const b = new RulesetBuilder('ip', state.tableName ?? DEFAULT_TABLE);
   for (const decl of BASE_CHAINS) b.chain(decl.spec, decl.rules);
   for (const s of BASE_SETS) b.set(s);
@@ -34,11 +72,21 @@ export function renderRuleset(state: ProxyState): Ruleset {
     byKey(x) < byKey(y) ? -1 : byKey(x) > byKey(y) ? 1 : 0,
   );
   for (const svc of services) {
-    for (const sp of servicePorts(svc)) {
-      const eps = endpointsFor(sp, slices.get(`${sp.namespace}/${sp.serviceName}`) ?? []);
-      renderServicePort(b, sp, eps, state.nodeName);
+    const key = byKey(svc);
+    const own = slices.get(`${svc.metadata.namespace ?? 'default'}/${svc.metadata.name ?? ''}`) ?? [];
+    const render = () => {
+      for (const sp of servicePorts(svc)) renderServicePort(b, sp, endpointsFor(sp, own), state.nodeName);
+    };
+    if (!cache) {
+      render();
+      continue;
     }
+    const fp = fingerprint(svc, own, state.nodeName);
+    const hit = cache.get(key, fp);
+    if (hit) b.replay(hit);
+    else cache.set(key, fp, b.record(render));
   }
+  if (cache) cache.sweep();
   return b.build();
 }
 
@@ -142,7 +190,7 @@ function ensureEndpoint(b: RulesetBuilder, sp: ServicePortInfo, ep: EndpointInfo
   rules.push(rule`meta l4proto ${proto(sp.protocol)} dnat to ${ipv4(ep.ip)}:${port(ep.port)}`);
   b.chain({ name }, rules);
   if (sp.protocol === 'udp') {
-    b.udpEndpoints.push({
+    b.addUdpEndpoint({
       servicePortName: sp.servicePortName,
       frontendIPs: [...(sp.clusterIP ? [sp.clusterIP] : []), ...sp.externalIPs, ...sp.loadBalancerIPs],
       port: sp.port,
@@ -152,6 +200,14 @@ function ensureEndpoint(b: RulesetBuilder, sp: ServicePortInfo, ep: EndpointInfo
     });
   }
   return name;
+}
+
+// Everything of a Service and its slices that the rules depend on.
+function fingerprint(svc: Service, slices: EndpointSlice[], nodeName: string): string {
+  const sl = [...slices]
+    .sort((x, y) => ((x.metadata.name ?? '') < (y.metadata.name ?? '') ? -1 : 1))
+    .map((s) => [s.addressType, s.ports, s.endpoints]);
+  return JSON.stringify([nodeName, svc.metadata.labels?.[SERVICE_PROXY_NAME_LABEL], svc.spec, svc.status?.loadBalancer, sl]);
 }
 
 const byKey = (s: { metadata: { namespace?: string; name?: string } }) => `${s.metadata.namespace ?? ''}/${s.metadata.name ?? ''}`;

@@ -38,8 +38,19 @@ export function desiredRule(text: RuleText): DesiredRule {
   return { text, comment: `id:${shortHash(text)}` };
 }
 
+// What one Service added to a builder, so a later render can replay it without re-rendering
+// (rule text and content hashes are most of the render cost).
+export interface Fragment {
+  chains: DesiredChain[];
+  sets: DesiredSet[];
+  elements: [string, Element][];
+  udpEndpoints: UdpEndpoint[];
+}
+
 // RulesetBuilder collects chains and sets by name; adding the same name twice is a bug.
 export class RulesetBuilder {
+  private recording: Fragment | undefined;
+
   private readonly chains = new Map<string, DesiredChain>();
   private readonly sets = new Map<string, DesiredSet>();
   // Keys per set, so adding an element is O(1) (service-ips holds one per service port).
@@ -55,6 +66,7 @@ export class RulesetBuilder {
     if (this.chains.has(spec.name)) throw new Error(`duplicate chain ${spec.name}`);
     const c: DesiredChain = { ...spec, rules: rules.map(desiredRule) };
     this.chains.set(spec.name, c);
+    this.recording?.chains.push(c);
     return c;
   }
 
@@ -66,6 +78,7 @@ export class RulesetBuilder {
     if (this.sets.has(spec.name)) throw new Error(`duplicate set ${spec.name}`);
     const s: DesiredSet = { ...spec, elements: [...elements] };
     this.sets.set(spec.name, s);
+    this.recording?.sets.push(s);
     return s;
   }
 
@@ -78,12 +91,45 @@ export class RulesetBuilder {
   // Map keys must be unique; when two services claim the same key the first one wins
   // (e.g. the same external IP:port on two Services), as with kube-proxy's maps.
   addElement(set: string, e: Element): void {
+    this.recording?.elements.push([set, e]);
     const s = this.getSet(set);
     let keys = this.keys.get(set);
     if (!keys) this.keys.set(set, (keys = new Set(s.elements.map((x) => x.key))));
     if (keys.has(e.key)) return;
     keys.add(e.key);
     s.elements.push(e);
+  }
+
+  addUdpEndpoint(u: UdpEndpoint): void {
+    this.recording?.udpEndpoints.push(u);
+    this.udpEndpoints.push(u);
+  }
+
+  // Everything added while fn runs, as a Fragment.
+  record(fn: () => void): Fragment {
+    const f: Fragment = { chains: [], sets: [], elements: [], udpEndpoints: [] };
+    this.recording = f;
+    try {
+      fn();
+    } finally {
+      this.recording = undefined;
+    }
+    return f;
+  }
+
+  // Adds a recorded fragment again. Its chains and sets are shared, never mutated: map
+  // elements only go to the base sets, which no fragment holds.
+  replay(f: Fragment): void {
+    for (const c of f.chains) {
+      if (this.chains.has(c.name)) throw new Error(`duplicate chain ${c.name}`);
+      this.chains.set(c.name, c);
+    }
+    for (const s of f.sets) {
+      if (this.sets.has(s.name)) throw new Error(`duplicate set ${s.name}`);
+      this.sets.set(s.name, s);
+    }
+    for (const [set, e] of f.elements) this.addElement(set, e);
+    for (const u of f.udpEndpoints) this.udpEndpoints.push(u);
   }
 
   build(): Ruleset {

@@ -9,7 +9,7 @@ import type { EndpointSlice, KubeObject, Node, Service } from '@svcnet/api-types
 import type { Informer } from '@svcnet/api-client';
 import type { Nftables } from '@svcnet/nftables';
 import type { Logger } from '@svcnet/observability';
-import { diff, expectedState, renderRuleset, type ProxyState, type Ruleset } from '@svcnet/proxy-rules';
+import { RenderCache, diff, expectedState, renderRuleset, type ProxyState, type Ruleset } from '@svcnet/proxy-rules';
 import { ChangeTimes } from './change-times';
 import { healthCheckTargets } from './health-check-targets';
 import type { HealthCheckServers } from './health-check-servers';
@@ -45,6 +45,8 @@ export interface SyncReport {
 export class Proxier {
   private readonly runner: SyncRunner;
   private readonly changes = new ChangeTimes();
+  // Unchanged Services are replayed, not re-rendered (rendering is deterministic in its inputs).
+  private readonly renderCache = new RenderCache();
   // What the kernel holds after our last successful sync (undefined: unknown, read it).
   private applied: Ruleset | undefined;
   // The last ruleset this process applied (kept across failures), for the UDP conntrack cleanup.
@@ -113,11 +115,11 @@ export class Proxier {
     const start = Date.now();
     const timer = process.hrtime.bigint();
     const state = this.state();
-    const desired = renderRuleset(state);
     if (kind === 'full' || !this.applied) {
       kind = 'full';
       this.applied = undefined;
     }
+    const desired = renderRuleset(state, this.renderCache);
     const current = kind === 'full' ? await this.o.nft.read(desired.family, desired.table) : expectedState(this.applied!);
     const tx = diff(current, desired);
     try {
