@@ -58,10 +58,16 @@ export async function createHttpApi(core: ApiCore, metrics: ApiMetrics, log: Log
     const parsed = parseResourcePath(url.pathname);
     const verb = verbOf(req.method ?? 'GET', parsed.type === 'resource' && !parsed.path.name, url.searchParams);
     const resource = parsed.type === 'resource' ? parsed.path.info.resource + (parsed.path.subresource ? `/${parsed.path.subresource}` : '') : 'nonresource';
-    const done = metrics.startRequest(verb, resource, 'http');
+    const stop = metrics.startRequest(verb, resource, 'http');
     let code = 200;
-    res.on('finish', () => done(code));
-    res.on('close', () => done(code));
+    let counted = false;
+    const done = () => {
+      if (counted) return;
+      counted = true;
+      stop(res.headersSent ? res.statusCode : code);
+    };
+    res.on('finish', done);
+    res.on('close', done);
     const user = auth.authenticate(req);
     if (!user) {
       code = 401;
