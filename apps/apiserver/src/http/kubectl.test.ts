@@ -151,6 +151,14 @@ spec:
 `)]);
   assert.equal(wrongType.code, 1);
   assert.match(wrongType.stderr, /json: cannot unmarshal string into Go struct field ServicePort\.spec\.ports\.port of type int32/);
+  const warnFile = write('warn.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: warned\nspec:\n  sepc: 1\n  ports:\n  - port: 80\n');
+  const warned = await c.kubectl(['create', '-f', warnFile, '--validate=warn']);
+  assert.equal(warned.stdout, 'service/warned created\n');
+  assert.equal(warned.stderr, 'Warning: unknown field "spec.sepc"\n');
+  const ignored = await c.kubectl(['replace', '-f', warnFile, '--validate=false']);
+  assert.equal(ignored.stdout, 'service/warned replaced\n');
+  assert.equal(ignored.stderr, '');
+  assert.equal(await ok(['get', 'svc', 'warned', '-o', 'jsonpath={.spec.sepc}']), '');
   for (const name of ['typo', 'typo2', 'wrongtype', 'sample-nodeport-fail']) {
     assert.equal((await c.kubectl(['get', 'svc', name])).code, 1, `${name} must not exist`);
   }

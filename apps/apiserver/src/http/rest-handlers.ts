@@ -51,8 +51,9 @@ function respondObjects(req: http.IncomingMessage, res: http.ServerResponse, q: 
   sendJson(res, code, body, headers);
 }
 
-function warningHeaders(fields: string[]): Record<string, string> {
-  return fields.length ? { Warning: unknownFieldWarnings(fields).join(', ') } : {};
+/** Warn mode only: Ignore drops unknown fields silently, Strict has refused them already. */
+function warningHeaders(fields: string[], mode: FieldValidation): Record<string, string> {
+  return fields.length && mode === 'Warn' ? { Warning: unknownFieldWarnings(fields).join(', ') } : {};
 }
 
 function decodeBody(info: ResourceInfo, text: string, mode: FieldValidation, patch = false): { object: Record<string, unknown>; unknownFields: string[] } {
@@ -118,7 +119,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
       const mode = parseFieldValidation(q.get('fieldValidation') ?? 'Warn');
       const { object, unknownFields } = await readObject(req, info, mode);
       const created = checkDryRun(q.get('dryRun')) ? await dryRunCreate(core, info, ns, object as KubeObject) : await core.create(info.resource, ns, object as KubeObject);
-      respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields));
+      respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields, mode));
       return;
     }
     if (method === 'DELETE') {
@@ -173,7 +174,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
       }
       object.metadata = { ...meta, name };
       const updated = checkDryRun(q.get('dryRun')) ? await dryRunUpdate(core, info, ns, object as KubeObject) : await core.update(info.resource, ns, object as KubeObject, sub);
-      respondObjects(req, res, q, info, 200, updated, warningHeaders(unknownFields));
+      respondObjects(req, res, q, info, 200, updated, warningHeaders(unknownFields, mode));
       return;
     }
     case 'PATCH': {
@@ -196,7 +197,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
         patchText = JSON.stringify(d.object);
       }
       const patched = dryRun ? await dryRunPatch(core, info, ns, name, patchText, type) : await core.patch(info.resource, ns, name, patchText, type, sub);
-      respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields));
+      respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields, mode));
       return;
     }
     case 'DELETE': {
@@ -244,7 +245,7 @@ async function applyPatch(ctx: RestContext, req: http.IncomingMessage, res: http
   } catch (e) {
     throw new ApiError('BadRequest', `error decoding YAML: ${(e as Error).message}`);
   }
-  const { object, unknownFields } = decodeObject(info.kind, apiVersionOf(info), body, mode === 'Warn' ? 'Strict' : mode);
+  const { object, unknownFields } = decodeObject(info.kind, apiVersionOf(info), body, mode);
   const meta = (object.metadata ?? {}) as { name?: string };
   if (meta.name && meta.name !== name) throw new ApiError('BadRequest', `the name of the object (${meta.name}) does not match the name on the URL (${name})`);
   object.metadata = { ...meta, name };
@@ -257,11 +258,11 @@ async function applyPatch(ctx: RestContext, req: http.IncomingMessage, res: http
   }
   if (!exists) {
     const created = await ctx.core.create(info.resource, ns, object as KubeObject);
-    respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields));
+    respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields, mode));
     return;
   }
   const patched = await ctx.core.patch(info.resource, ns, name, JSON.stringify(object), 'strategic');
-  respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields));
+  respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields, mode));
 }
 
 async function handleScale(ctx: RestContext, req: http.IncomingMessage, res: http.ServerResponse, info: ResourceInfo, ns: string | undefined, name: string, method: string): Promise<void> {
