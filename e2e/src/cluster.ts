@@ -2,7 +2,10 @@
 // apiserver, endpoints-controller, workload-controller, dns, cloud-lb, node-1, node-2 and an
 // outside client, all from svcnet/svcnet:local. The test process talks gRPC to the apiserver
 // over the network's bridge (host side of the internal network; nothing reaches the uplink).
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { GenericContainer, StartedNetwork, Wait, getContainerRuntimeClient } from 'testcontainers';
 import type { StartedTestContainer } from 'testcontainers';
 import { ApiClient } from '@svcnet/api-client';
@@ -11,20 +14,19 @@ import type { KubeObject } from '@svcnet/api-types';
 import { waitFor } from '@svcnet/test-harness';
 
 export const IMAGE = process.env.SVCNET_IMAGE ?? 'svcnet/svcnet:local';
+export const REPO = path.resolve(__dirname, '..', '..');
 export const LABEL = 'svcnet.e2e';
 export const CLUSTER_DNS_IP = '10.96.0.10';
 export const NODE_NAMES = ['node-1', 'node-2'];
 
 /** GenericContainer with the node's security settings (no --privileged on this machine). */
 export class SvcnetContainer extends GenericContainer {
-  constructor(name: string, network: StartedNetwork, command: string[], image = IMAGE) {
+  constructor(name: string, network: StartedNetwork, command: string[], image = IMAGE, ipv4?: string) {
     super(image);
-    this.withCommand(command)
-      .withNetwork(network)
-      .withNetworkAliases(name)
-      .withHostname(name)
-      .withLabels({ [LABEL]: 'true' })
-      .withStartupTimeout(90_000);
+    // Only the internal network: testcontainers' withNetworkAliases would create the container
+    // on Docker's default bridge first and connect it afterwards, leaving it on both.
+    this.withCommand(command).withNetwork(network).withHostname(name).withLabels({ [LABEL]: 'true' }).withStartupTimeout(90_000);
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.getName()]: { Aliases: [name], ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) } } };
   }
   asNode(): this {
     this.hostConfig.SecurityOpt = ['seccomp=unconfined', 'apparmor=unconfined'];
@@ -33,27 +35,36 @@ export class SvcnetContainer extends GenericContainer {
   }
 }
 
-/** a new Docker network created --internal (testcontainers' Network is not), labelled for cleanup */
-export async function createInternalNetwork(): Promise<{ network: StartedNetwork; subnet: string }> {
+/**
+ * A new Docker network created --internal (testcontainers' Network is not), labelled for
+ * cleanup, on a free 10.210.x.0/24 so containers get fixed addresses (.10 apiserver, ...);
+ * Docker's own allocation stays in .128-.199 (--ip-range).
+ */
+export async function createInternalNetwork(): Promise<{ network: StartedNetwork; subnet: string; prefix: string }> {
   const rt = await getContainerRuntimeClient();
   const name = `svcnet-e2e-${randomUUID().slice(0, 8)}`;
-  // Internal: no route to the host's uplink from any container of the test.
-  const net = await rt.network.create({ Name: name, Driver: 'bridge', Internal: true, CheckDuplicate: true, Attachable: false, Ingress: false, EnableIPv6: false, Labels: { [LABEL]: 'true' } });
-  const network = new StartedNetwork(rt, name, net);
-  const info = await net.inspect();
-  const subnet = info.IPAM?.Config?.[0]?.Subnet ?? '';
-  if (!subnet) {
-    await network.stop();
-    throw new Error(`network ${name} has no IPv4 subnet`);
+  let lastErr: unknown;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const prefix = `10.210.${Math.floor(Math.random() * 250) + 1}`;
+    const subnet = `${prefix}.0/24`;
+    try {
+      const net = await rt.network.create({
+        Name: name,
+        Driver: 'bridge',
+        Internal: true, // no route to the host's uplink from any container of the test
+        CheckDuplicate: true,
+        Attachable: false,
+        Ingress: false,
+        EnableIPv6: false,
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: `${prefix}.128/26`, Gateway: `${prefix}.1` }] },
+        Labels: { [LABEL]: 'true' },
+      });
+      return { network: new StartedNetwork(rt, name, net), subnet, prefix };
+    } catch (e) {
+      lastErr = e; // overlaps another network: try another /24
+    }
   }
-  return { network, subnet };
-}
-
-function ipv4ToNum(ip: string): number {
-  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-function numToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+  throw new Error(`could not create an internal network: ${(lastErr as Error)?.message}`);
 }
 
 export interface ExecOut {
@@ -86,48 +97,93 @@ export class Cluster {
     return this.c(name).getIpAddress(this.network!.getName());
   }
 
+
+  /** fixed addresses on the /24, as in deploy/compose */
+  static readonly HOSTS: Record<string, number> = { apiserver: 10, 'node-1': 11, 'node-2': 12, 'cloud-lb': 20, 'endpoints-controller': 30, 'workload-controller': 31, dns: 53, client: 100 };
+  prefix = '';
+  pki = '';
+  addr(name: string): string {
+    return `${this.prefix}.${Cluster.HOSTS[name]}`;
+  }
+  /** `--apiserver` + mutual TLS flags for one app (its own certificate from the certs tool) */
+  apiFlags(app: string): string[] {
+    return ['--apiserver=apiserver:6444', '--tls-ca-file=/pki/ca.crt', `--tls-cert-file=/pki/${app}.crt`, `--tls-private-key-file=/pki/${app}.key`];
+  }
+  /** the kubeconfig the certs tool wrote for the admin (server https://<apiserver>:6443) */
+  get kubeconfig(): string {
+    return path.join(this.pki, 'admin.kubeconfig');
+  }
+
+  private container(n: string, cmd: string[], node = false): SvcnetContainer {
+    const c = new SvcnetContainer(n, this.network!, cmd, IMAGE, this.addr(n))
+      .withCopyDirectoriesToContainer([{ source: this.pki, target: '/pki' }])
+      .withEnvironment({ SVCNET_LOG_LEVEL: 'info', ...(node ? { SVCNET_SUPERVISE: 'true' } : {}) });
+    if (node) c.asNode();
+    return c;
+  }
+
   async start(log: (m: string) => void = () => {}): Promise<void> {
     const t0 = Date.now();
-    const { network, subnet } = await createInternalNetwork();
+    const { network, subnet, prefix } = await createInternalNetwork();
     this.network = network;
     this.subnet = subnet;
-    const name = network.getName();
-    const [base, bits] = this.subnet.split('/');
-    const bcast = ipv4ToNum(base) + 2 ** (32 - Number(bits)) - 1;
-    // Docker hands out addresses from the bottom; the LB pool takes the top of the subnet.
-    this.lbPool = [numToIpv4(bcast - 60), numToIpv4(bcast - 10)];
-    log(`network ${name} ${this.subnet} (internal), LB pool ${this.lbPool.join('-')}`);
+    this.prefix = prefix;
+    this.lbPool = [`${prefix}.200`, `${prefix}.250`];
+    log(`network ${network.getName()} ${subnet} (internal), LB pool ${this.lbPool.join('-')}`);
 
-    const api = ['--apiserver=apiserver:6444', '--insecure'];
+    // certificates for the apiserver (SANs: its name and fixed address), each app and the admin
+    this.pki = fs.mkdtempSync('/var/tmp/svcnet-e2e-pki-');
+    const certs = spawnSync(process.execPath, [path.join(REPO, 'apps/apiserver/dist/certs-main.js'), '--dir', this.pki, '--hosts', `apiserver,${this.addr('apiserver')},127.0.0.1,localhost`, '--server', `https://${this.addr('apiserver')}:6443`], { encoding: 'utf8' });
+    if (certs.status !== 0) throw new Error(`certs tool failed: ${certs.stderr}`);
+    for (const f of fs.readdirSync(this.pki)) fs.chmodSync(path.join(this.pki, f), 0o644);
+
     const ready = Wait.forLogMessage(/"ready":true/);
-    const start = async (n: string, cmd: string[], node = false, env: Record<string, string> = {}) => {
-      const c = new SvcnetContainer(n, this.network!, cmd).withWaitStrategy(ready).withEnvironment({ SVCNET_LOG_LEVEL: 'info', ...env });
-      if (node) c.asNode();
-      this.containers.set(n, await c.start());
+    const start = async (n: string, cmd: string[], node = false) => {
+      const t = Date.now();
+      this.containers.set(n, await this.container(n, cmd, node).withWaitStrategy(ready).start());
+      log(`${n} ready in ${Date.now() - t} ms`);
     };
-    await start('apiserver', ['apiserver', '--storage=file:/var/lib/svcnet/apiserver', '--grpc-listen=0.0.0.0:6444', '--insecure', '--health-host=0.0.0.0', '--health-port=8080']);
-    this.client = new ApiClient({ address: `${this.ip('apiserver')}:6444`, insecure: true, timeoutMs: 20_000 });
+    await start('apiserver', [
+      'apiserver',
+      '--storage=file:/var/lib/svcnet/apiserver',
+      '--grpc-listen=0.0.0.0:6444',
+      '--http-listen=0.0.0.0:6443',
+      '--tls-cert-file=/pki/apiserver.crt',
+      '--tls-private-key-file=/pki/apiserver.key',
+      '--client-ca-file=/pki/ca.crt',
+      '--token-auth-file=/pki/tokens.csv',
+      '--health-host=0.0.0.0',
+      '--health-port=8080',
+    ]);
+    this.reconnect();
     log(`apiserver ${this.ip('apiserver')} (${Date.now() - t0} ms)`);
     await Promise.all([
-      start('endpoints-controller', ['endpoints-controller', ...api, '--health-host=0.0.0.0']),
-      start('workload-controller', ['workload-controller', ...api, '--health-host=0.0.0.0']),
-      start('dns', ['dns', ...api, '--listen=0.0.0.0:53', '--resolv-conf=/dev/null', '--health-host=0.0.0.0']),
-      start('cloud-lb', ['cloud-lb', ...api, `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--dataplane=userspace', '--health-host=0.0.0.0'], true),
+      start('endpoints-controller', ['endpoints-controller', ...this.apiFlags('endpoints-controller'), '--health-host=0.0.0.0']),
+      start('workload-controller', ['workload-controller', ...this.apiFlags('workload-controller'), '--health-host=0.0.0.0']),
+      start('dns', ['dns', ...this.apiFlags('dns'), '--listen=0.0.0.0:53', '--resolv-conf=/dev/null', '--health-host=0.0.0.0']),
+      start('cloud-lb', ['cloud-lb', ...this.apiFlags('cloud-lb'), `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--dataplane=userspace', '--health-host=0.0.0.0'], true),
       // the outside client prints no ready line: the default wait (no ports) returns at once
-      new SvcnetContainer('client', this.network!, ['sleep', 'infinity']).start().then((c) => void this.containers.set('client', c)),
+      this.container('client', ['sleep', 'infinity']).start().then((c) => void this.containers.set('client', c)),
     ]);
     await this.ensureClusterDns();
-    for (const n of NODE_NAMES) await this.startNode(n, api);
+    await Promise.all(NODE_NAMES.map(async (n) => {
+      const t = Date.now();
+      await this.startNode(n);
+      log(`${n} ready in ${Date.now() - t} ms`);
+    }));
     log(`cluster up in ${Date.now() - t0} ms`);
     this.timings.clusterStartMs = Date.now() - t0;
   }
 
-  async startNode(n: string, api = ['--apiserver=apiserver:6444', '--insecure']): Promise<void> {
-    const c = new SvcnetContainer(n, this.network!, ['node-agent', ...api, `--node-name=${n}`, `--cluster-dns=${CLUSTER_DNS_IP}`, '--state-dir=/var/lib/svcnet/node-agent'])
-      .asNode()
-      .withEnvironment({ SVCNET_SUPERVISE: 'true', SVCNET_LOG_LEVEL: 'info' })
-      .withWaitStrategy(Wait.forLogMessage(/"ready":true/));
-    this.containers.set(n, await c.start());
+  async startNode(n: string): Promise<void> {
+    const cmd = ['node-agent', ...this.apiFlags('node-agent'), `--node-name=${n}`, `--node-ip=${this.addr(n)}`, `--cluster-dns=${CLUSTER_DNS_IP}`, '--state-dir=/var/lib/svcnet/node-agent'];
+    this.containers.set(n, await this.container(n, cmd, true).withWaitStrategy(Wait.forLogMessage(/"ready":true/)).start());
+  }
+
+  /** kubectl on this host with the admin kubeconfig (the apiserver's HTTPS API over the bridge) */
+  kubectl(args: string[], input?: string): { status: number; stdout: string; stderr: string } {
+    const r = spawnSync('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { encoding: 'utf8', input, timeout: 60_000 });
+    return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
   }
 
   /** kube-system/kube-dns: ClusterIP 10.96.0.10 -> the dns container (as deploy/compose's bootstrap) */
@@ -141,10 +197,11 @@ export class Cluster {
     await this.res('endpoints').create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kube-dns', namespace: 'kube-system', labels }, subsets: [{ addresses: [{ ip: this.ip('dns') }], ports }] } as any);
   }
 
-  /** reconnect the host-side client (after an apiserver restart the address may change) */
+  /** (re)connect the host-side gRPC client as the admin, over mutual TLS */
   reconnect(): void {
     this.client?.close();
-    this.client = new ApiClient({ address: `${this.ip('apiserver')}:6444`, insecure: true, timeoutMs: 20_000 });
+    const f = (n: string) => path.join(this.pki, n);
+    this.client = new ApiClient({ address: `${this.addr('apiserver')}:6444`, caFile: f('ca.crt'), certFile: f('admin.crt'), keyFile: f('admin.key'), timeoutMs: 20_000 });
   }
 
   async stop(): Promise<void> {
@@ -152,6 +209,7 @@ export class Cluster {
     await Promise.allSettled([...this.containers.values()].map((c) => c.stop({ remove: true, removeVolumes: true, timeout: 2 })));
     this.containers.clear();
     if (this.network) await this.network.stop().catch(() => undefined);
+    if (this.pki) fs.rmSync(this.pki, { recursive: true, force: true });
   }
 
   async exec(container: string, cmd: string, env: Record<string, string> = {}): Promise<ExecOut> {

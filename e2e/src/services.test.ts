@@ -99,6 +99,24 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     assert.equal(again.filter((b) => b.includes(WELCOME)).length, 10, again.join('|'));
   });
 
+  it('1b. the same with the real kubectl (HTTPS API, admin kubeconfig from the certs tool)', async () => {
+    const k = (...args: string[]) => {
+      const r = cluster.kubectl(args);
+      assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.match(k('get', 'nodes'), /node-1\s+Ready[\s\S]*node-2\s+Ready/);
+    assert.match(k('create', 'deployment', 'kweb', '--image=nginx', '--replicas=2'), /deployment.apps\/kweb created/);
+    assert.match(k('expose', 'deployment', 'kweb', '--port=8080', '--target-port=80'), /service\/kweb exposed/);
+    const ip = k('get', 'svc', 'kweb', '-o', 'jsonpath={.spec.clusterIP}').trim();
+    await waitFor('kubectl get endpoints kweb: 2 addresses', () => k('get', 'endpoints', 'kweb', '-o', 'jsonpath={.subsets[*].addresses[*].ip}').trim().split(/\s+/).filter(Boolean).length === 2, 60_000, 500);
+    await waitFor('curl kweb:8080 from a pod', async () => (await curlMany('default', 'tools', 'http://kweb:8080/', 1))[0]?.includes(WELCOME), 30_000, 500);
+    const dns = await dig('default', 'tools', 'kweb.default.svc.cluster.local');
+    assert.deepEqual(dns, [ip]);
+    k('delete', 'service', 'kweb');
+    k('delete', 'deployment', 'kweb');
+  });
+
   it('2. three echo pods: 60 requests reach all three hostnames', async () => {
     await cluster.apply(deployment('echo', { replicas: 3, labels: { app: 'echo' }, image: 'traefik/whoami' }));
     await cluster.apply(service('echo', { selector: { app: 'echo' }, ports: [{ port: 8080, targetPort: 80 }] }));
