@@ -18,6 +18,8 @@ export interface MakeCertsOptions {
   /** users that get a bearer token (and a kubeconfig <user>.kubeconfig using it) */
   tokenUsers?: string[];
   apps?: string[];
+  /** extra client certificates, e.g. one per node: <name>.crt with CN system:svcnet:<name> */
+  clients?: string[];
 }
 
 export interface MadeCerts {
@@ -34,7 +36,7 @@ export function makeCerts(o: MakeCertsOptions): MadeCerts {
   const ca = ensureCa(o.dir);
   const hosts = o.hosts.length ? o.hosts : ['127.0.0.1', 'localhost'];
   const server = issueCert(o.dir, { name: 'apiserver', commonName: 'svcnet-apiserver', hosts });
-  for (const app of o.apps ?? APP_CLIENTS) issueCert(o.dir, { name: app, commonName: `system:svcnet:${app}`, organizations: ['system:svcnet'] });
+  for (const app of [...(o.apps ?? APP_CLIENTS), ...(o.clients ?? [])]) issueCert(o.dir, { name: app, commonName: `system:svcnet:${app}`, organizations: ['system:svcnet'] });
   const admin = issueCert(o.dir, { name: 'admin', commonName: 'kubernetes-admin', organizations: ['system:masters'] });
   const url = o.server ?? `https://${hosts[0].includes(':') ? `[${hosts[0]}]` : hosts[0]}:6443`;
   const adminKubeconfig = path.join(o.dir, 'admin.kubeconfig');
