@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// cloud-lb benchmark (root): requests/s and p99 latency through the LB IP vs the same NodePort
-// reached directly (kernel-forwarded through the same lb namespace), in one run, interleaved;
+// cloud-lb benchmark (root): requests/s and p99 latency through the LB IP — with the nftables
+// data path (kernel DNAT) and with the userspace proxy — vs the same NodePort reached directly
+// (kernel-forwarded through the same lb namespace), in one run, interleaved;
 // then failover: a node's NodePort dies (process killed = refused, or a blackhole = silent) under
 // load, and we measure failed requests, the worst latency and the time until the LB marks it out.
 // Needs: npx tsc -b apps/cloud-lb apps/apiserver; ab (apache2-utils). Everything runs in fresh
@@ -24,12 +25,13 @@ function parseAb(out) {
   const failed = Number(/Failed requests:\s+(\d+)/.exec(out)?.[1]);
   return { rps, p99, failed };
 }
+const BLACKHOLE = ['10.240.2.1/32', '192.168.100.0/24'];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function ab(topo, url, keepAlive) {
   const args = ['-q', '-n', String(REQUESTS), '-c', String(CONC), ...(keepAlive ? ['-k'] : []), url];
   const r = await execIn(topo.clientNs, 'ab', args, { allowFailure: true, timeoutMs: 120_000 });
-  if (r.code !== 0) throw new Error(`ab ${url}: ${r.stderr}`);
+  if (r.code !== 0) throw new Error(`ab ${url}: ${r.stderr}${r.stdout.slice(-500)}`);
   return parseAb(r.stdout);
 }
 
@@ -42,7 +44,9 @@ async function failover(topo, lbPort, ip, mode) {
   const killedAt = Date.now();
   if (mode === 'refused') await topo.stopNode(n2);
   // Silent death: the node's answers go nowhere (SYNs unanswered), like a crashed host.
-  else await run('ip', ['-n', n2.netns, 'route', 'add', 'blackhole', '10.240.2.1/32']);
+  // Both the LB's own address (health checks, userspace proxy) and the clients (nftables: the
+  // node answers the client directly, routed via the LB).
+  else for (const dst of BLACKHOLE) await run('ip', ['-n', n2.netns, 'route', 'add', 'blackhole', dst]);
   let markedOutMs;
   while (Date.now() - killedAt < 8000) {
     const b = (await lbView())?.backends.find((x) => x.node === 'node2');
@@ -61,7 +65,7 @@ async function failover(topo, lbPort, ip, mode) {
   const lastSlow = slow.length ? Math.max(...slow.map((r) => r.t + r.ms)) - killOffset : 0;
   // restore
   if (mode === 'refused') await topo.startNode(n2, n1.config);
-  else await run('ip', ['-n', n2.netns, 'route', 'del', 'blackhole', '10.240.2.1/32']);
+  else for (const dst of BLACKHOLE) await run('ip', ['-n', n2.netns, 'route', 'del', 'blackhole', dst]);
   return {
     mode,
     requests: results.length,
@@ -76,46 +80,66 @@ async function failover(topo, lbPort, ip, mode) {
   };
 }
 
-async function main() {
+async function startLb(api, topo, mode) {
+  return startApp({ app: 'cloud-lb', args: [`--apiserver=${api.address}`, '--insecure', '--pool=10.78.42.10-10.78.42.20', `--netns=${topo.lbNs}`, `--interface=${topo.lbIface}`, '--health-port=0', '--health-check-interval=2s', `--dataplane=${mode}`] });
+}
+
+// One mode per fresh topology (own namespaces, apiserver, conntrack): the two data paths
+// never share kernel state; each is interleaved with the direct path of its own topology.
+async function runMode(mode, samples, out) {
   const topo = await LbTopology.create();
   let api;
   let lb;
   try {
     // The direct path: the client reaches node IPs through the same lb namespace (kernel forwarding).
     await run('ip', ['-n', topo.clientNs, 'route', 'replace', '10.240.0.0/16', 'via', '192.168.100.1']);
-    for (const [i, n] of topo.nodes.entries()) await run('ip', ['-n', n.netns, 'route', 'replace', 'default', 'via', `10.240.${i + 1}.1`]);
     api = await startTestApiserver();
     for (const n of topo.nodes) {
       await api.client.resource('nodes').create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: [{ type: 'InternalIP', address: n.ip }], conditions: [{ type: 'Ready', status: 'True' }] } });
       await topo.startNode(n, { tcp: [30080], udp: [], healthPort: 31000 });
     }
-    lb = await startApp({ app: 'cloud-lb', args: [`--apiserver=${api.address}`, '--insecure', '--pool=10.78.42.10-10.78.42.20', `--netns=${topo.lbNs}`, `--interface=${topo.lbIface}`, '--health-port=0', '--health-check-interval=2s'] });
     await api.client.resource('services').create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'bench', namespace: 'default' }, spec: { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30080 }] } });
-    const ip = await waitFor('ingress', async () => (await api.client.resource('services').get('default', 'bench')).status?.loadBalancer?.ingress?.[0]?.ip, 10_000);
-    await waitFor('LB answers', async () => (await execIn(topo.clientNs, 'curl', ['-sS', '--max-time', '1', `http://${ip}/`], { allowFailure: true })).code === 0);
     const direct = `http://${topo.nodes[0].ip}:30080/`;
+    console.error(`[bench] ${mode}`);
+    lb = await startLb(api, topo, mode);
+    const ip = await waitFor('ingress', async () => (await api.client.resource('services').get('default', 'bench')).status?.loadBalancer?.ingress?.[0]?.ip, 10_000);
     const lbUrl = `http://${ip}/`;
-    const out = { machine: `${require('node:os').cpus().length} cpus, node ${process.version}`, requests: REQUESTS, concurrency: CONC, rounds: ROUNDS, throughput: {}, failover: [] };
-    // New connection per request: every request pays the proxy's accept + connect, the honest case.
-    for (const keepAlive of [false]) {
-      const s = { lb: [], direct: [] };
-      await ab(topo, lbUrl, keepAlive); // warm-up
-      for (let i = 0; i < ROUNDS; i++) {
-        s.lb.push(await ab(topo, lbUrl, keepAlive));
-        s.direct.push(await ab(topo, direct, keepAlive));
-      }
-      const sum = (xs) => ({ rps: Math.round(median(xs.map((x) => x.rps))), p99ms: median(xs.map((x) => x.p99)), failed: xs.reduce((n, x) => n + x.failed, 0) });
-      const lbS = sum(s.lb);
-      const dS = sum(s.direct);
-      out.throughput[keepAlive ? 'keepAlive' : 'newConnectionPerRequest'] = { viaLbIP: lbS, nodePortDirect: dS, lbToDirectRatio: Number((lbS.rps / dS.rps).toFixed(2)) };
+    await waitFor('LB answers', async () => (await execIn(topo.clientNs, 'curl', ['-sS', '--max-time', '1', lbUrl], { allowFailure: true })).code === 0, 15_000);
+    out.clientIPSeenByNode[mode] = /From: (\S+)/.exec((await execIn(topo.clientNs, 'curl', ['-sS', '--max-time', '2', lbUrl])).stdout)?.[1];
+    await ab(topo, lbUrl, false); // warm-up
+    for (let i = 0; i < ROUNDS; i++) {
+      samples[mode].push(await ab(topo, lbUrl, false));
+      samples.direct.push(await ab(topo, direct, false));
     }
-    for (const mode of ['refused', 'silent']) out.failover.push(await failover(topo, lb.ready.healthPort, ip, mode));
-    console.log(JSON.stringify(out, null, 2));
+    out.failover[mode] = [];
+    for (const fm of ['refused', 'silent']) out.failover[mode].push(await failover(topo, lb.ready.healthPort, ip, fm));
+  } catch (e) {
+    if (lb) console.error(lb.logs().slice(-3000));
+    throw e;
   } finally {
     await lb?.stop();
     await api?.stop();
     await topo.dispose();
   }
+}
+
+async function main() {
+  const out = { machine: `${require('node:os').cpus().length} cpus, node ${process.version}`, requests: REQUESTS, concurrency: CONC, rounds: ROUNDS, throughput: {}, clientIPSeenByNode: {}, failover: {} };
+  const samples = { nftables: [], userspace: [], direct: [] };
+  for (const mode of ['nftables', 'userspace']) await runMode(mode, samples, out);
+  // New connection per request: every request pays the proxy's accept + connect, the honest case.
+  const sum = (xs) => ({ rps: Math.round(median(xs.map((x) => x.rps))), p99ms: median(xs.map((x) => x.p99)), failed: xs.reduce((n, x) => n + x.failed, 0) });
+  const d = sum(samples.direct);
+  const nf = sum(samples.nftables);
+  const us = sum(samples.userspace);
+  out.throughput.newConnectionPerRequest = {
+    viaLbIPNftables: nf,
+    viaLbIPUserspace: us,
+    nodePortDirect: d,
+    nftablesToDirectRatio: Number((nf.rps / d.rps).toFixed(2)),
+    userspaceToDirectRatio: Number((us.rps / d.rps).toFixed(2)),
+  };
+  console.log(JSON.stringify(out, null, 2));
 }
 
 main().catch((e) => {

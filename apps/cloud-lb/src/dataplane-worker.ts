@@ -7,7 +7,8 @@ import { createLogger } from '@svcnet/observability';
 import { IpAddressManager } from './addresses';
 import { parseBalanceMode } from './backend-picker';
 import { Dataplane, parseDataplaneMode } from './dataplane';
-import { nftablesDeps } from './nft-deps';
+import { conntrackDelete, nftablesDeps } from './nft-deps';
+import { NftExecutor } from '@svcnet/nftables';
 import type { FromWorker, ToWorker } from './dataplane-handle';
 import { parsePool } from './pool';
 
@@ -26,7 +27,7 @@ function main(): void {
     log,
     mode,
     // We run inside the LB's namespace (ip netns exec): forwarding there is ours to switch on.
-    ...(mode === 'nftables' ? nftablesDeps({ setForwarding: true, log }) : {}),
+    ...(mode === 'nftables' ? nftablesDeps({ setForwarding: true, log }) : { nft: new NftExecutor(), conntrackDelete }),
     onChange: () => {
       // Health flaps come in bursts; one snapshot per 50 ms is plenty.
       pending ??= setTimeout(() => {

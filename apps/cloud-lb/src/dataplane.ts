@@ -26,7 +26,7 @@ export interface DataplaneOptions {
   addresses: AddressManager;
   /** default userspace */
   mode?: DataplaneMode;
-  /** required in nftables mode: the namespace the LB addresses live in */
+  /** required in nftables mode (in userspace mode: used once, to remove a table an earlier nftables run left) */
   nft?: Nftables;
   /** nftables mode: flush UDP conntrack entries of a node that left an LB port (best effort) */
   conntrackDelete?: (args: string[]) => Promise<void>;
@@ -235,7 +235,16 @@ export class Dataplane {
   private async applyNow(specs: LbSpec[]): Promise<void> {
     const log = this.o.log;
     this.specs = specs;
-    if (!this.present) this.present = new Set(await this.o.addresses.list());
+    if (!this.present) {
+      this.present = new Set(await this.o.addresses.list());
+      // Switched from nftables to userspace: the old table would still DNAT our addresses.
+      if (this.mode === 'userspace' && this.o.nft && (await this.o.nft.read('ip', LB_TABLE).catch(() => undefined))) {
+        await this.o.nft.apply(new Transaction('ip', LB_TABLE).deleteTable());
+        log?.info('removed the nftables data path table left by an earlier run', { table: LB_TABLE });
+        // and its NAT bindings would keep steering reused client ports to the nodes
+        for (const ip of specs.map((x) => x.ip)) await this.o.conntrackDelete?.(['-D', '--orig-dst', ip]);
+      }
+    }
     const wantIps = new Set(specs.map((s) => s.ip));
     const want = new Map<string, { lb: LbSpec; port: LbPort }>();
     // nftables mode: nothing listens; the kernel forwards
@@ -252,6 +261,7 @@ export class Dataplane {
       if (wantIps.has(ip)) continue;
       await this.o.addresses.remove(ip);
       this.present.delete(ip);
+      if (this.mode === 'nftables') await this.o.conntrackDelete?.(['-D', '--orig-dst', ip]);
       log?.info('address released', { ip });
     }
     // nftables: forward rules before the address, so no SYN meets an owned address without them

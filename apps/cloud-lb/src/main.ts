@@ -8,7 +8,8 @@ import { lbRoute } from './admin';
 import { parseBalanceMode } from './backend-picker';
 import { Controller } from './controller';
 import { Dataplane, parseDataplaneMode } from './dataplane';
-import { nftablesDeps } from './nft-deps';
+import { conntrackDelete, nftablesDeps } from './nft-deps';
+import { NftExecutor } from '@svcnet/nftables';
 import type { DataplaneHandle } from './dataplane-handle';
 import { LbMetrics } from './metrics';
 import { parsePool } from './pool';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   } else {
     const dlog = log.child({ part: 'dataplane' });
     // In our own namespace we do not touch ip_forward (it may be the host's): only check it.
-    dataplane = new Dataplane({ addresses: new IpAddressManager(f.interface, pool), balance, healthIntervalMs: intervalMs, log: dlog, mode, ...(mode === 'nftables' ? nftablesDeps({ setForwarding: false, log: dlog }) : {}) });
+    dataplane = new Dataplane({ addresses: new IpAddressManager(f.interface, pool), balance, healthIntervalMs: intervalMs, log: dlog, mode, ...(mode === 'nftables' ? nftablesDeps({ setForwarding: false, log: dlog }) : { nft: new NftExecutor(), conntrackDelete }) });
   }
 
   const client = clientFromFlags(f);

@@ -18,14 +18,17 @@ export function nftablesDeps(o: { setForwarding: boolean; log?: Logger }): Pick<
   } catch (e) {
     o.log?.warn('cannot read/set ip_forward', { err: e as Error });
   }
-  return {
-    nft: new NftExecutor(),
-    conntrackDelete: (args) =>
+  return { nft: new NftExecutor(), conntrackDelete };
+}
+
+/** `conntrack ARGS`, best effort */
+export function conntrackDelete(args: string[]): Promise<void> {
+  return (
       new Promise((resolve) => {
         // exit 1 = no matching entries: fine. A missing binary: fine too (best effort).
         const p = spawn('conntrack', args, { stdio: 'ignore' });
         p.on('error', () => resolve());
         p.on('close', () => resolve());
-      }),
-  };
+      })
+  );
 }

@@ -70,6 +70,8 @@ before(async () => {
     });
     await topo.startNode(n, { tcp: [30080, 30081, 30082, 30083], udp: [30053], healthPort: 31000 });
   }
+  // A table left by an earlier nftables run must not keep DNATing once we run userspace.
+  if (mode === 'userspace') await topo.exec(topo.lbNs, 'nft', ['add', 'table', 'ip', 'svcnet-lb']);
   lb = await startLb();
 });
 
@@ -107,6 +109,7 @@ test('a LoadBalancer Service gets a pool IP, a finalizer, and TCP and UDP reach 
     return;
   }
   assert.match(from ?? '', /^10\.240\.[12]\.1$/, `userspace: the node sees the LB, got ${from}`);
+  assert.notEqual((await topo.exec(topo.lbNs, 'nft', ['list', 'table', 'ip', 'svcnet-lb'])).code, 0, 'the stale nftables table was removed');
   // The data path reports to the controller within ~50 ms (it may live in another process).
   const metrics = await withLogs(waitFor('connections in /metrics', async () => {
     const m = await (await fetch(`http://127.0.0.1:${lb.ready.healthPort}/metrics`)).text();
