@@ -5,6 +5,8 @@
 #   sudo deploy/vm/install.sh --role control-plane --advertise-ip 10.0.0.10
 #   sudo deploy/vm/install.sh --role node --apiserver 10.0.0.10:6444 --node-ip 10.0.0.11
 #   ... --no-systemd   lay out files only; start apps with /opt/svcnet/bin/svcnet-run <app>
+#   TLS: --make-pki (control plane: the certs tool writes /etc/svcnet/pki, incl. admin.kubeconfig)
+#        --pki DIR  (nodes: a copy of that directory); without either, plaintext gRPC (--insecure)
 #
 # Roles: control-plane = apiserver, endpoints-controller, workload-controller, dns, cloud-lb;
 #        node = node-agent; all = both (a one-VM cluster).
@@ -27,7 +29,8 @@ DNS_IP=""
 LB_POOL=""
 LB_INTERFACE=""
 LB_DATAPLANE=userspace
-INSECURE=true
+PKI_SRC=""
+MAKE_PKI=false
 
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -47,6 +50,8 @@ while [ $# -gt 0 ]; do
     --lb-pool) LB_POOL=$2; shift 2 ;;
     --lb-interface) LB_INTERFACE=$2; shift 2 ;;
     --lb-dataplane) LB_DATAPLANE=$2; shift 2 ;;
+    --pki) PKI_SRC=$2; shift 2 ;;
+    --make-pki) MAKE_PKI=true; shift ;;
     -h | --help) usage 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; usage 2 ;;
   esac
@@ -104,8 +109,18 @@ RUN
 chmod 0755 "$PREFIX/bin/svcnet-run"
 
 mkdir -p "$ETC"
-api="--apiserver=$APISERVER"
-$INSECURE && api="$api --insecure"
+PKI="$ETC/pki"
+if $MAKE_PKI; then
+  echo "install.sh: certificates in $PKI (apiserver SANs: $ADVERTISE_IP, localhost)"
+  node "$PREFIX/apps/apiserver/dist/certs-main.js" --dir "$PKI" --hosts "$ADVERTISE_IP,localhost,127.0.0.1" --server "https://$ADVERTISE_IP:6443" >/dev/null
+elif [ -n "$PKI_SRC" ]; then
+  mkdir -p "$PKI" && cp -a "$PKI_SRC"/. "$PKI"/
+fi
+TLS=false
+if [ -f "$PKI/ca.crt" ]; then TLS=true; chmod 0700 "$PKI"; chmod 0600 "$PKI"/*.key 2>/dev/null || true; fi
+# the flags every app uses to reach the apiserver: mutual TLS with its own certificate
+api() { if $TLS; then echo "--apiserver=$APISERVER --tls-ca-file=$PKI/ca.crt --tls-cert-file=$PKI/$1.crt --tls-private-key-file=$PKI/$1.key"; else echo "--apiserver=$APISERVER --insecure"; fi; }
+$TLS || echo "install.sh: no certificates (--make-pki / --pki): apps use plaintext gRPC (--insecure); keep port 6444 private"
 env_file() { # app description flags...
   local app=$1 desc=$2
   shift 2
@@ -117,19 +132,26 @@ env_file() { # app description flags...
 }
 apps=()
 if [ "$ROLE" != node ]; then
-  env_file apiserver "store, validation, allocation; gRPC for the apps" \
-    --storage=file:/var/lib/svcnet/apiserver --grpc-listen=0.0.0.0:6444 --insecure --health-port=10257 --health-host=127.0.0.1
-  env_file endpoints-controller "Endpoints and EndpointSlices" $api --health-port=10258
-  env_file workload-controller "Deployments, ReplicaSets, scheduling" $api --health-port=10259
-  env_file dns "cluster DNS on $DNS_IP:53 (kube-system/kube-dns points here)" $api --listen=0.0.0.0:53 --health-port=8081
-  lb="$api --dataplane=$LB_DATAPLANE --health-port=10260"
+  if $TLS; then
+    env_file apiserver "store, validation, allocation; gRPC (mTLS) for the apps, kubectl API on :6443" \
+      --storage=file:/var/lib/svcnet/apiserver --grpc-listen=0.0.0.0:6444 --http-listen=0.0.0.0:6443 \
+      --tls-cert-file=$PKI/apiserver.crt --tls-private-key-file=$PKI/apiserver.key --client-ca-file=$PKI/ca.crt \
+      --token-auth-file=$PKI/tokens.csv --health-port=10257 --health-host=127.0.0.1
+  else
+    env_file apiserver "store, validation, allocation; plaintext gRPC for the apps" \
+      --storage=file:/var/lib/svcnet/apiserver --grpc-listen=0.0.0.0:6444 --insecure --health-port=10257 --health-host=127.0.0.1
+  fi
+  env_file endpoints-controller "Endpoints and EndpointSlices" $(api endpoints-controller) --health-port=10258
+  env_file workload-controller "Deployments, ReplicaSets, scheduling" $(api workload-controller) --health-port=10259
+  env_file dns "cluster DNS on $DNS_IP:53 (kube-system/kube-dns points here)" $(api dns) --listen=0.0.0.0:53 --health-port=8081
+  lb="$(api cloud-lb) --dataplane=$LB_DATAPLANE --health-port=10260"
   [ -z "$LB_POOL" ] || lb="$lb --pool=$LB_POOL"
   [ -z "$LB_INTERFACE" ] || lb="$lb --interface=$LB_INTERFACE"
   env_file cloud-lb "LoadBalancer ingress IPs (--pool) on --interface, forwarded to NodePorts" $lb
   apps+=(apiserver endpoints-controller workload-controller dns cloud-lb)
 fi
 if [ "$ROLE" != control-plane ]; then
-  na="$api --node-name=$NODE_NAME --cluster-dns=$CLUSTER_DNS --state-dir=/var/lib/svcnet/node-agent"
+  na="$(api node-agent) --node-name=$NODE_NAME --cluster-dns=$CLUSTER_DNS --state-dir=/var/lib/svcnet/node-agent"
   [ -z "$NODE_IP" ] || na="$na --node-ip=$NODE_IP"
   env_file node-agent "pods in network namespaces + nftables Service proxy for node $NODE_NAME" $na
   apps+=(node-agent)
@@ -147,7 +169,8 @@ if $SYSTEMD && [ -d /run/systemd/system ]; then
   for app in "${apps[@]}"; do systemctl enable --now "svcnet-$app.service"; done
   echo "install.sh: started ${apps[*]/#/svcnet-}"
   if [ "$ROLE" != node ]; then
-    echo "install.sh: once the apiserver is up: svcnet-ctl --apiserver=$APISERVER bootstrap --dns-ip=$DNS_IP"
+    if $TLS; then ctl="--tls-ca-file=$PKI/ca.crt --tls-cert-file=$PKI/admin.crt --tls-private-key-file=$PKI/admin.key"; else ctl=""; fi
+    echo "install.sh: once the apiserver is up: svcnet-ctl --apiserver=$APISERVER $ctl bootstrap --dns-ip=$DNS_IP"
   fi
 else
   echo "install.sh: not starting anything (--no-systemd or no systemd); start an app with: $PREFIX/bin/svcnet-run <app>"

@@ -18,6 +18,7 @@ const log = (m: string) => process.stderr.write(`[e2e-vm] ${m}\n`);
 
 let network: StartedNetwork | undefined;
 let bundle = '';
+let pki = '';
 let client: ApiClient | undefined;
 const vms = new Map<string, StartedTestContainer>();
 
@@ -33,6 +34,8 @@ const startApp = (vm: string, app: string) => sh(vm, `setsid nohup /opt/svcnet/b
 describe('deploy/vm/install.sh on two base-image containers', { timeout: 5 * 60_000 }, () => {
   before(async () => {
     bundle = path.join(fs.mkdtempSync('/var/tmp/svcnet-e2e-vm-'), 'svcnet.tar.gz');
+    pki = path.join(path.dirname(bundle), 'pki');
+    fs.mkdirSync(pki);
     const mk = spawnSync(path.join(REPO, 'deploy/vm/make-bundle.sh'), [bundle], { encoding: 'utf8' });
     assert.equal(mk.status, 0, mk.stderr);
     log(mk.stdout.trim());
@@ -57,18 +60,21 @@ describe('deploy/vm/install.sh on two base-image containers', { timeout: 5 * 60_
     const cp = ipOf('vm-1');
     const nodeIP = ipOf('vm-2');
     const unpack = 'mkdir -p /root/b && tar -C /root/b -xzf /root/svcnet.tar.gz';
-    const out1 = await sh('vm-1', `${unpack} && /root/b/deploy/vm/install.sh --no-systemd --role control-plane --advertise-ip ${cp} --lb-pool ${cp.replace(/\d+$/, '250')} --lb-interface eth0`);
+    const out1 = await sh('vm-1', `${unpack} && /root/b/deploy/vm/install.sh --no-systemd --role control-plane --make-pki --advertise-ip ${cp} --lb-pool ${cp.replace(/\d+$/, '250')} --lb-interface eth0`);
     assert.match(out1, /not starting anything/);
     // the layout a VM gets: tree, env files with the flags, units
     await sh('vm-1', 'test -x /opt/svcnet/bin/svcnet-run && test -f /opt/svcnet/apps/apiserver/dist/main.js && test -f /etc/systemd/system/svcnet-apiserver.service && grep -q "ExecStart=/opt/svcnet/bin/svcnet-run apiserver" /etc/systemd/system/svcnet-apiserver.service');
-    assert.match(await sh('vm-1', 'cat /etc/svcnet/endpoints-controller.env'), new RegExp(`--apiserver=${cp}:6444 --insecure`));
+    assert.match(await sh('vm-1', 'cat /etc/svcnet/endpoints-controller.env'), new RegExp(`--apiserver=${cp}:6444 --tls-ca-file=/etc/svcnet/pki/ca.crt --tls-cert-file=/etc/svcnet/pki/endpoints-controller.crt`));
+    // the admin's credentials and the node's certificate, as an operator would copy them
+    for (const f of ['ca.crt', 'admin.crt', 'admin.key', 'admin.kubeconfig', 'node-agent.crt', 'node-agent.key']) fs.writeFileSync(path.join(pki, f), await sh('vm-1', `cat /etc/svcnet/pki/${f}`));
 
     for (const app of ['apiserver', 'endpoints-controller', 'workload-controller', 'dns', 'cloud-lb']) await startApp('vm-1', app);
-    client = new ApiClient({ address: `${cp}:6444`, insecure: true, timeoutMs: 10_000 });
+    client = new ApiClient({ address: `${cp}:6444`, caFile: path.join(pki, 'ca.crt'), certFile: path.join(pki, 'admin.crt'), keyFile: path.join(pki, 'admin.key'), timeoutMs: 10_000 });
     await waitFor('installed apiserver answers', async () => (await client!.resource('namespaces').list()).items.length > 0, 30_000, 300);
-    assert.match(await sh('vm-1', `svcnet-ctl --apiserver=127.0.0.1:6444 bootstrap --dns-ip=${cp}`), /kube-dns/);
+    assert.match(await sh('vm-1', `svcnet-ctl --apiserver=${cp}:6444 --tls-ca-file=/etc/svcnet/pki/ca.crt --tls-cert-file=/etc/svcnet/pki/admin.crt --tls-private-key-file=/etc/svcnet/pki/admin.key bootstrap --dns-ip=${cp}`), /kube-dns/);
 
-    await sh('vm-2', `${unpack} && /root/b/deploy/vm/install.sh --no-systemd --role node --apiserver ${cp}:6444 --node-name vm-2 --node-ip ${nodeIP}`);
+    await vms.get('vm-2')!.copyContentToContainer(['ca.crt', 'node-agent.crt', 'node-agent.key'].map((f) => ({ content: fs.readFileSync(path.join(pki, f)), target: `/root/pki/${f}` })));
+    await sh('vm-2', `${unpack} && /root/b/deploy/vm/install.sh --no-systemd --role node --pki /root/pki --apiserver ${cp}:6444 --node-name vm-2 --node-ip ${nodeIP}`);
     assert.match(await sh('vm-2', 'cat /etc/svcnet/node-agent.env'), /--node-name=vm-2 --cluster-dns=10\.96\.0\.10/);
     await sh('vm-2', 'test -f /etc/systemd/system/svcnet-node-agent.service && ! test -e /etc/svcnet/apiserver.env');
     await startApp('vm-2', 'node-agent');
@@ -84,5 +90,9 @@ describe('deploy/vm/install.sh on two base-image containers', { timeout: 5 * 60_
     await waitFor(`curl ${ip}:8080 on vm-2`, async () => (await sh('vm-2', `curl -s -m 2 http://${ip}:8080/ || true`)).includes('Welcome to nginx!'), 90_000, 500);
     const a = await sh('vm-2', 'dig +short +time=2 @10.96.0.10 web.default.svc.cluster.local');
     assert.equal(a.trim(), ip);
+    // the kubectl API of the installed apiserver, with the admin.kubeconfig install.sh made
+    const k = spawnSync('kubectl', ['--kubeconfig', path.join(pki, 'admin.kubeconfig'), 'get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(k.status, 0, k.stderr);
+    assert.equal(k.stdout.trim().split(/\s+/).length, 2);
   });
 });
