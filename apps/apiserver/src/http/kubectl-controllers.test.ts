@@ -71,11 +71,18 @@ test('create deployment + expose: pods, ReplicaSet, Endpoints, EndpointSlices an
     assert.deepEqual([r[1], r[2], r[3], r[5]], ['0/1', 'Pending', '0', '<none>']);
     assert.match(r[6], /^node-[12]$/);
   }
-  const rs = rows(await ok(['get', 'rs']));
+  // the ReplicaSet's status follows its pods a moment later
+  const rs = await waitFor('rs status 2 current', async () => {
+    const r = rows(await ok(['get', 'rs']));
+    return r[1]?.[2] === '2' && r;
+  });
   assert.deepEqual(rs[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
   assert.match(rs[1][0], /^web-[a-z0-9]{6,10}$/);
   assert.deepEqual(rs[1].slice(1, 4), ['2', '2', '0']);
-  assert.equal(rows(await ok(['get', 'ep', 'web']))[1][1], '<none>');
+  await waitFor('Endpoints without ready addresses', async () => {
+    const r = await c.kubectl(['get', 'ep', 'web']);
+    return r.code === 0 && rows(r.stdout)[1][1] === '<none>';
+  });
 
   await runPods('app=web');
   const ep = await waitFor('2 endpoints', async () => {
