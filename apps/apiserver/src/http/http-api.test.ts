@@ -79,13 +79,21 @@ test('watch streams JSON lines; a compacted resourceVersion gets an ERROR event 
   assert.deepEqual(list.items.map((s: KubeObject) => s.metadata.name), ['w0']);
   const w = await new Promise<string>((resolve, reject) => {
     const req = https.get(
-      `${c.server}/api/v1/namespaces/default/services?watch=true&fieldSelector=metadata.name%3Dw0&resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=2`,
+      `${c.server}/api/v1/namespaces/default/services?watch=true&fieldSelector=metadata.name%3Dw0&resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=10`,
       { ca: fs.readFileSync(c.certs.caFile), cert: fs.readFileSync(path.join(c.dir, 'pki', 'admin.crt')), key: fs.readFileSync(path.join(c.dir, 'pki', 'admin.key')) },
       (res) => {
         let text = '';
+        let deleting = false;
         res.on('data', (d) => {
           text += d;
-          if (text.includes('\n') && !text.includes('DELETED')) void request('DELETE', '/api/v1/namespaces/default/services/w0');
+          if (text.includes('\n') && !deleting) {
+            deleting = true;
+            void request('DELETE', '/api/v1/namespaces/default/services/w0');
+          }
+          if (/"type":"DELETED".*\n/.test(text)) {
+            req.destroy();
+            resolve(text);
+          }
         });
         res.on('end', () => resolve(text));
       },
