@@ -97,6 +97,9 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   // cluster DNS from inside a pod's namespace
   const podNs = ourNetns().find((n) => n.startsWith(`${prefix}-node-1-`))!;
   assert.equal(inNetns(podNs, ['dig', '+short', '@172.30.0.2', 'nginx.default.svc.cluster.local']).trim(), svc.spec.clusterIP);
+  // kubectl exec and logs reach the node-agent through its unix socket
+  assert.equal(kubectl('exec', p1.metadata.name!, '--', 'hostname').trim(), p1.metadata.name);
+  assert.match(kubectl('logs', p1.metadata.name!), /start worker process/);
   // the data path: ClusterIP from a pod, NodePort from outside the cluster
   assert.match(inNetns(podNs, ['curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`]), /Welcome to nginx!/);
   await c.resource<Service>('services').patch('default', 'nginx', { spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] } }, 'merge');

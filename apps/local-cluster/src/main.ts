@@ -151,6 +151,7 @@ async function up(f: Flags): Promise<void> {
           `--cluster-dns=${t.clusterDnsServiceIP}`,
           `--state-dir=${path.join(stateDir, 'nodes', n.name)}`,
           `--netns-prefix=${t.prefix}-${n.name}-`,
+          `--kubelet-socket=${path.join(runDir, `kubelet-${n.name}.sock`)}`,
           '--health-port=0',
         ],
         readyTimeoutMs: 60000,

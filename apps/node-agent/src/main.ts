@@ -36,6 +36,7 @@ const FLAGS = {
   'health-host': { default: '127.0.0.1', help: 'address of /healthz /readyz /metrics' },
   'kubelet-port': { default: '10250', help: 'port of the /containerLogs endpoint (0 = any free port)' },
   'kubelet-host': { default: '0.0.0.0', help: 'address of the /containerLogs endpoint' },
+  'kubelet-socket': { default: '', help: 'also serve logs/exec on this unix socket and advertise it on the Node (annotation svcnet.io/kubelet-endpoint), for an apiserver that cannot route to the node IP (local mode)' },
   'heartbeat-interval': { default: '5', help: 'seconds between Node status heartbeats' },
   ...PROXY_FLAGS,
 };
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
     logsServer.once('error', reject);
     logsServer.listen(Number(flags['kubelet-port']), flags['kubelet-host'], () => resolve((logsServer.address() as { port: number }).port));
   });
+  if (flags['kubelet-socket']) await serveKubeletOnSocket(logsServer, flags['kubelet-socket'], client, nodeName);
 
   // starts the Service informer the proxy shares
   await controller.start();
@@ -188,3 +190,21 @@ main().catch((err) => {
   createLogger('node-agent').error('fatal', { err: err instanceof Error ? err.stack : String(err) });
   process.exit(1);
 });
+
+/**
+ * Serves the kubelet endpoints on a unix socket as well and advertises it on the Node: in
+ * local mode the apiserver runs outside the node's network namespace and cannot route to
+ * the node IP, but it shares the filesystem.
+ */
+async function serveKubeletOnSocket(tcpServer: http.Server, socketPath: string, client: ReturnType<typeof clientFromFlags>, nodeName: string): Promise<void> {
+  const fs = await import('node:fs');
+  fs.rmSync(socketPath, { force: true });
+  const unixServer = http.createServer((req, res) => tcpServer.emit('request', req, res));
+  unixServer.on('upgrade', (req, socket, head) => tcpServer.emit('upgrade', req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    unixServer.once('error', reject);
+    unixServer.listen(socketPath, () => resolve());
+  });
+  fs.chmodSync(socketPath, 0o600);
+  await client.resource('nodes').patch(undefined, nodeName, { metadata: { annotations: { 'svcnet.io/kubelet-endpoint': `unix:${socketPath}` } } }, 'merge');
+}

@@ -60,7 +60,7 @@ async function upgrade(ctx: UpgradeContext, req: http.IncomingMessage, socket: D
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     if (!HOP_HEADERS.has(req.rawHeaders[i].toLowerCase())) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
   }
-  const up = net.connect(t.kubelet.port, t.kubelet.host);
+  const up = t.kubelet.socketPath ? net.connect(t.kubelet.socketPath) : net.connect(t.kubelet.port, t.kubelet.host);
   await new Promise<void>((resolve, reject) => {
     up.once('connect', resolve);
     up.once('error', (e) => reject(new ApiError('InternalError', `error dialing backend: dial tcp ${t.kubelet.host}:${t.kubelet.port}: ${e.message}`)));

@@ -9,7 +9,12 @@ import type { Logger } from '@svcnet/observability';
 export interface KubeletTarget {
   host: string;
   port: number;
+  /** a unix socket the agent also serves on, when the node's address is not routable from here (local mode) */
+  socketPath?: string;
 }
+
+/** Node annotation with the agent's kubelet endpoint as `unix:<path>` (set by the node-agent's --kubelet-socket). */
+export const KUBELET_ENDPOINT_ANNOTATION = 'svcnet.io/kubelet-endpoint';
 
 export class PodProxy {
   constructor(
@@ -36,7 +41,9 @@ export class PodProxy {
     const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     if (!ip) throw new ApiError('InternalError', `Internal error occurred: node ${nodeName} has no InternalIP`);
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port || 10250;
-    return { pod, container: c, kubelet: { host: ip, port } };
+    const endpoint = node.metadata.annotations?.[KUBELET_ENDPOINT_ANNOTATION];
+    const socketPath = endpoint?.startsWith('unix:') ? endpoint.slice('unix:'.length) : undefined;
+    return { pod, container: c, kubelet: { host: ip, port, socketPath } };
   }
 
   async logs(req: http.IncomingMessage, res: http.ServerResponse, namespace: string, name: string, q: URLSearchParams): Promise<void> {
@@ -54,7 +61,8 @@ export class PodProxy {
     }
     const path = `/containerLogs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(t.container)}${params.size ? `?${params}` : ''}`;
     await new Promise<void>((resolve, reject) => {
-      const up = http.get({ host: t.kubelet.host, port: t.kubelet.port, path, timeout: 10_000 }, (ur) => {
+      const where = t.kubelet.socketPath ? { socketPath: t.kubelet.socketPath } : { host: t.kubelet.host, port: t.kubelet.port };
+      const up = http.get({ ...where, path, timeout: 10_000 }, (ur) => {
         if ((ur.statusCode ?? 500) >= 400) {
           let body = '';
           ur.on('data', (d) => (body += d));
