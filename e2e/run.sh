@@ -11,13 +11,18 @@ export TESTCONTAINERS_RYUK_DISABLED=true
 t0=$(date +%s)
 step() { echo "== e2e: $* (+$(( $(date +%s) - t0 )) s)"; }
 
-# leftovers of an interrupted run (labelled svcnet.e2e=true)
+# leftovers of interrupted runs: labelled svcnet.e2e=true with the pid of a test process
+# that no longer exists (a suite running at the same time keeps its containers)
 cleanup_leftovers() {
-  local ids
-  ids=$(docker ps -aq --filter label=svcnet.e2e=true 2>/dev/null || true)
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
-  ids=$(docker network ls -q --filter label=svcnet.e2e=true 2>/dev/null || true)
-  [ -z "$ids" ] || docker network rm $ids >/dev/null 2>&1 || true
+  local id pid
+  for kind in container network; do
+    for id in $(docker $kind ls -q $([ $kind = container ] && echo -a) --filter label=svcnet.e2e=true 2>/dev/null || true); do
+      pid=$(docker $kind inspect -f '{{index .'"$([ $kind = container ] && echo Config.)"'Labels "svcnet.e2e.pid"}}' "$id" 2>/dev/null || true)
+      if [ -z "$pid" ] || [ "$pid" = "<no value>" ] || ! kill -0 "$pid" 2>/dev/null; then
+        docker $kind rm -f "$id" >/dev/null 2>&1 || docker $kind rm "$id" >/dev/null 2>&1 || true
+      fi
+    done
+  done
 }
 
 step "docker engine"

@@ -16,6 +16,8 @@ import { waitFor } from '@svcnet/test-harness';
 export const IMAGE = process.env.SVCNET_IMAGE ?? 'svcnet/svcnet:local';
 export const REPO = path.resolve(__dirname, '..', '..');
 export const LABEL = 'svcnet.e2e';
+/** the pid of the test process: run.sh removes leftovers only of runs that are gone */
+export const LABELS = { [LABEL]: 'true', 'svcnet.e2e.pid': String(process.pid) };
 export const CLUSTER_DNS_IP = '10.96.0.10';
 export const NODE_NAMES = ['node-1', 'node-2'];
 
@@ -25,7 +27,7 @@ export class SvcnetContainer extends GenericContainer {
     super(image);
     // Only the internal network: testcontainers' withNetworkAliases would create the container
     // on Docker's default bridge first and connect it afterwards, leaving it on both.
-    this.withCommand(command).withNetwork(network).withHostname(name).withLabels({ [LABEL]: 'true' }).withStartupTimeout(90_000);
+    this.withCommand(command).withNetwork(network).withHostname(name).withLabels(LABELS).withStartupTimeout(90_000);
     this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.getName()]: { Aliases: [name], ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) } } };
   }
   asNode(): this {
@@ -57,7 +59,7 @@ export async function createInternalNetwork(): Promise<{ network: StartedNetwork
         Ingress: false,
         EnableIPv6: false,
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: `${prefix}.128/26`, Gateway: `${prefix}.1` }] },
-        Labels: { [LABEL]: 'true' },
+        Labels: LABELS,
       });
       return { network: new StartedNetwork(rt, name, net), subnet, prefix };
     } catch (e) {

@@ -36,23 +36,27 @@ describe('deploy/vm/install.sh on two base-image containers', { timeout: 5 * 60_
     bundle = path.join(fs.mkdtempSync('/var/tmp/svcnet-e2e-vm-'), 'svcnet.tar.gz');
     pki = path.join(path.dirname(bundle), 'pki');
     fs.mkdirSync(pki);
+    const t0 = Date.now();
     const mk = spawnSync(path.join(REPO, 'deploy/vm/make-bundle.sh'), [bundle], { encoding: 'utf8' });
     assert.equal(mk.status, 0, mk.stderr);
-    log(mk.stdout.trim());
+    log(`${mk.stdout.trim()} in ${Date.now() - t0} ms`);
     ({ network } = await createInternalNetwork());
     for (const [name, node] of [['vm-1', false], ['vm-2', true]] as const) {
       const c = new SvcnetContainer(name, network, ['sleep', 'infinity'], BASE_IMAGE).withCopyFilesToContainer([{ source: bundle, target: '/root/svcnet.tar.gz' }]);
       c.withAddedCapabilities('NET_ADMIN'); // cloud-lb adds pool addresses on vm-1
       if (node) c.asNode();
       vms.set(name, await c.start());
+      log(`${name} started (+${Date.now() - t0} ms)`);
     }
   });
 
   after(async () => {
     client?.close();
     if (process.env.E2E_DUMP_LOGS) for (const vm of vms.keys()) log(await sh(vm, 'tail -n 20 /var/log/svcnet-*.log').catch((e) => String(e)));
+    const t = Date.now();
     await Promise.allSettled([...vms.values()].map((c) => c.stop({ remove: true, timeout: 2 })));
     await network?.stop().catch(() => undefined);
+    log(`containers and network removed in ${Date.now() - t} ms`);
     if (bundle) fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
   });
 
