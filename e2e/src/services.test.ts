@@ -113,6 +113,9 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     await waitFor('curl kweb:8080 from a pod', async () => (await curlMany('default', 'tools', 'http://kweb:8080/', 1))[0]?.includes(WELCOME), 30_000, 500);
     const dns = await dig('default', 'tools', 'kweb.default.svc.cluster.local');
     assert.deepEqual(dns, [ip]);
+    // kubectl exec (apiserver -> the node's kubelet port) runs in the pod
+    assert.match(k('exec', 'tools', '--', 'curl', '-s', '-m', '3', 'http://kweb:8080/'), /Welcome to nginx!/);
+    assert.match(k('exec', 'tools', '--', 'nslookup', 'kweb'), new RegExp(`Address: ${ip.replace(/\./g, '\\.')}`));
     k('delete', 'service', 'kweb');
     k('delete', 'deployment', 'kweb');
   });
