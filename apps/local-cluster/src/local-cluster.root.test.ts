@@ -100,6 +100,10 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   // kubectl exec and logs reach the node-agent through its unix socket
   assert.equal(kubectl('exec', p1.metadata.name!, '--', 'hostname').trim(), p1.metadata.name);
   assert.match(kubectl('logs', p1.metadata.name!), /start worker process/);
+  // inside the pod, its resolv.conf points at the cluster DNS Service: short names resolve by the search path
+  assert.equal(kubectl('exec', p1.metadata.name!, '--', 'dig', '+search', '+short', 'nginx').trim(), svc.spec.clusterIP);
+  assert.match(kubectl('exec', p1.metadata.name!, '--', 'nslookup', 'nginx'), new RegExp(`Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\s+Address: ${svc.spec.clusterIP!.replace(/\./g, '\\.')}`));
+  assert.match(kubectl('exec', p1.metadata.name!, '--', 'curl', '-s', '-m', '5', 'http://nginx:8080/'), /Welcome to nginx!/);
   // the data path: ClusterIP from a pod, NodePort from outside the cluster
   assert.match(inNetns(podNs, ['curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`]), /Welcome to nginx!/);
   await c.resource<Service>('services').patch('default', 'nginx', { spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] } }, 'merge');
