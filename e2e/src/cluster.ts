@@ -208,7 +208,8 @@ export class Cluster {
 
   async stop(): Promise<void> {
     this.client?.close();
-    await Promise.allSettled([...this.containers.values()].map((c) => c.stop({ remove: true, removeVolumes: true, timeout: 2 })));
+    // a container a test killed may refuse a graceful stop: remove it by force then
+    await Promise.allSettled([...this.containers.values()].map((c) => c.stop({ remove: true, removeVolumes: true, timeout: 2 }).catch(() => spawnSync('docker', ['rm', '-f', '-v', c.getId()]))));
     this.containers.clear();
     if (this.network) await this.network.stop().catch(() => undefined);
     if (this.pki) fs.rmSync(this.pki, { recursive: true, force: true });

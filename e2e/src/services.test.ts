@@ -2,6 +2,7 @@
 // what a user sees: HTTP bodies through ClusterIPs/NodePorts/LB IPs and DNS answers in pods.
 // One cluster for the whole file; scenarios run in order (resilience last).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '@svcnet/test-harness';
 import { Cluster, deployment, service, toolsPod } from './cluster';
@@ -267,7 +268,9 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
   it('14a. restarting a node-agent does not interrupt traffic', async () => {
     const ip = await clusterIP('default', 'nginx');
     const node = (await cluster.res('pods').get('default', 'tools')).spec.nodeName as string;
-    const traffic = cluster.inPod('default', 'tools', `ok=0; bad=0; for i in $(seq 1 60); do if curl -s -m 2 http://${ip}:8080/ | grep -q 'Welcome to nginx'; then ok=$((ok+1)); else bad=$((bad+1)); fi; sleep 0.1; done; echo "ok=$ok bad=$bad"`);
+    // steady state first (the scenario may run alone: E2E_FILTER)
+    await waitFor('nginx answers 10 in a row', async () => (await curlMany('default', 'tools', `http://${ip}:8080/`, 10)).filter((b) => b.includes(WELCOME)).length === 10, 60_000, 500);
+    const traffic = cluster.inPod('default', 'tools', `ok=0; bad=0; for i in $(seq 1 60); do b=$(curl -sS -m 2 http://${ip}:8080/ 2>&1); if echo "$b" | grep -q 'Welcome to nginx'; then ok=$((ok+1)); else bad=$((bad+1)); echo "request $i at $(date +%T.%N): $b" | head -c 300; echo; fi; sleep 0.1; done; echo "ok=$ok bad=$bad"`);
     await new Promise((r) => setTimeout(r, 1000));
     // the agent only: the node container's supervisor starts it again, pods keep running
     const k = await cluster.exec(node, 'pid=$(pgrep -f "node-agent/dist/main.js" | head -1); kill -TERM "$pid" && echo "killed $pid"');
@@ -291,5 +294,29 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     await waitFor('after-restart:8080 works', async () => (await curlMany('default', 'tools', 'http://after-restart:8080/', 1))[0]?.includes(WELCOME), 60_000, 500);
     const r = await curlMany('default', 'tools', `http://${before}:8080/`, 5);
     assert.equal(r.filter((b) => b.includes(WELCOME)).length, 5);
+  });
+
+  it('14c. killing a node container: a LoadBalancer with externalTrafficPolicy Local keeps serving from the other node', async () => {
+    await cluster.apply(deployment('lb-local', { replicas: 4, labels: { app: 'lb-local' }, image: 'traefik/whoami' }));
+    await cluster.apply(service('lb-local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'lb-local' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    const pods = await cluster.readyPods('default', 'app=lb-local', 4);
+    const onNode = (n: string) => pods.filter((p) => p.spec.nodeName === n).map((p) => p.metadata.name);
+    assert.ok(onNode('node-1').length > 0 && onNode('node-2').length > 0, 'pods on both nodes');
+    const lbIP = await waitFor('lb-local ingress', async () => (await cluster.res('services').get('default', 'lb-local')).status?.loadBalancer?.ingress?.[0]?.ip, 30_000, 300);
+    const burst = async (n: number) => {
+      const r = await cluster.exec('client', `for i in $(seq 1 ${n}); do curl -s -m 2 http://${lbIP}:8080/ | grep -m1 '^Hostname:' || echo FAILED; done`);
+      return r.stdout.trim().split('\n').map((l) => l.replace('Hostname: ', ''));
+    };
+    await waitFor('the LB serves from both nodes', async () => {
+      const names = await burst(20);
+      return names.every((n) => n !== 'FAILED') && names.some((n) => onNode('node-1').includes(n)) && names.some((n) => onNode('node-2').includes(n));
+    }, 60_000, 500);
+    // kill -9 the whole node: agent, pods and its network namespace go away at once
+    const k = spawnSync('docker', ['kill', cluster.c('node-2').getId()], { encoding: 'utf8' });
+    assert.equal(k.status, 0, k.stderr);
+    const t = Date.now();
+    // the LB's health checks (healthCheckNodePort) drop node-2; every answer comes from node-1's pods
+    await waitFor('20 answers in a row from node-1 pods', async () => (await burst(20)).every((n) => onNode('node-1').includes(n)), 90_000, 500);
+    process.stderr.write(`[e2e] LB recovered ${Date.now() - t} ms after node-2 was killed\n`);
   });
 });
