@@ -108,6 +108,29 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   assert.match(inNetns(podNs, ['curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`]), /Welcome to nginx!/);
   await c.resource<Service>('services').patch('default', 'nginx', { spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] } }, 'merge');
   await waitFor('NodePort 30120 from the outside client', () => /Welcome to nginx!/.test(inNetns(`${prefix}-client`, ['curl', '-s', '-m', '3', 'http://172.30.0.12:30120/'])), 20_000);
+
+  // A node dies (agent killed, link down): Ready=Unknown, its pods leave the ready addresses,
+  // traffic through the ClusterIP continues on node-1's pods.
+  const st = JSON.parse(fs.readFileSync(path.join(runDir, 'cluster.json'), 'utf8')) as { processes: { name: string; pid: number }[] };
+  process.kill(st.processes.find((p) => p.name === 'node-agent-node-2')!.pid, 'SIGKILL');
+  execFileSync('ip', ['-n', `${prefix}-node-2`, 'link', 'set', 'eth0', 'down']);
+  const node2Pods = pods.filter((p) => p.spec.nodeName === 'node-2').map((p) => p.status!.podIP!);
+  await waitFor(
+    'node-2 pods out of the ready addresses',
+    async () => {
+      const e = await c.resource<Endpoints>('endpoints').get('default', 'nginx');
+      const ready = (e.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => a.ip);
+      return ready.length > 0 && !ready.some((ip) => node2Pods.includes(ip));
+    },
+    60_000,
+    500,
+  );
+  const node = await c.resource('nodes').get(undefined, 'node-2');
+  assert.equal((node.status as { conditions: { type: string; status: string }[] }).conditions.find((x) => x.type === 'Ready')!.status, 'Unknown');
+  await waitFor('rules without node-2 pods', () => {
+    for (let i = 0; i < 10; i++) if (!/Welcome to nginx!/.test(inNetns(podNs, ['curl', '-s', '-m', '2', `http://${svc.spec.clusterIP}:8080/`]))) return false;
+    return true;
+  }, 20_000);
   c.close();
 
   svcnet('down');

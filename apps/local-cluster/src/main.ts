@@ -128,7 +128,9 @@ async function up(f: Flags): Promise<void> {
     progress.step(`kube-system/kube-dns Service ${t.clusterDnsServiceIP} -> ${t.dnsIP}:53`);
 
     for (const app of ['endpoints-controller', 'workload-controller']) {
-      await sup.start({ name: app, argv: [process.execPath, appMain(app), ...apiFlags(app), '--health-port=0'] });
+      // A dead node's pods leave the Endpoints after 15 s without a heartbeat (Kubernetes: 40 s).
+      const extra = app === 'workload-controller' ? ['--node-monitor-grace-period=15', '--node-monitor-period=2'] : [];
+      await sup.start({ name: app, argv: [process.execPath, appMain(app), ...apiFlags(app), '--health-port=0', ...extra] });
       progress.step(`${app} ready`);
       record();
     }

@@ -3,11 +3,14 @@ import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-c
 import type { Deployment, Event, Node, Pod, ReplicaSet } from '@svcnet/api-types';
 import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
 import { WorkloadController } from './controller';
+import { startNodeLifecycle } from './node-lifecycle-loop';
 
 const FLAGS = {
   ...API_CLIENT_FLAGS,
   'health-port': { default: '10257', help: 'port of /healthz /readyz /metrics (0 = any free port)' },
   'health-host': { default: '127.0.0.1', help: 'address of /healthz /readyz /metrics' },
+  'node-monitor-grace-period': { default: '40', help: 'seconds without a Node heartbeat before it is marked Ready=Unknown' },
+  'node-monitor-period': { default: '5', help: 'seconds between Node heartbeat checks' },
 };
 
 async function main(): Promise<void> {
@@ -20,13 +23,14 @@ async function main(): Promise<void> {
   const replicaSets = client.resource<ReplicaSet>('replicasets');
   const pods = client.resource<Pod>('pods');
   const nodes = client.resource<Node>('nodes');
+  const nodeCache = createInformer(nodes, { onError: onError('nodes') });
   const controller = new WorkloadController({
     clients: { deployments, replicaSets, pods, events: client.resource<Event>('events') },
     caches: {
       deployments: createInformer(deployments, { onError: onError('deployments') }),
       replicaSets: createInformer(replicaSets, { onError: onError('replicasets') }),
       pods: createInformer(pods, { onError: onError('pods') }),
-      nodes: createInformer(nodes, { onError: onError('nodes') }),
+      nodes: nodeCache,
     },
     log,
     registry,
@@ -40,11 +44,20 @@ async function main(): Promise<void> {
   log.info('starting', { apiserver: flags.apiserver, healthPort: health.port });
   await controller.start();
   log.info('caches synced, controllers running');
+  const stopLifecycle = startNodeLifecycle({
+    nodes: nodeCache,
+    client: nodes,
+    events: client.resource<Event>('events'),
+    graceMs: Number(flags['node-monitor-grace-period']) * 1000,
+    periodMs: Number(flags['node-monitor-period']) * 1000,
+    log,
+  });
   process.stdout.write(JSON.stringify({ ready: true, component: 'workload-controller', healthPort: health.port }) + '\n');
 
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
     controller.stop();
+    stopLifecycle();
     await health.close();
     client.close();
     process.exit(0);

@@ -7,7 +7,6 @@ export interface PodNetworkSpec {
   netns: string;
   hostVeth: string;
   ip: string;
-  prefixLength: number;
   gateway: string;
   bridge: string;
 }
@@ -39,6 +38,10 @@ export async function ensureBridge(bridge: string, gatewayCidr: string): Promise
   await mustRun('ip', ['addr', 'replace', gatewayCidr, 'dev', bridge]);
   await mustRun('ip', ['link', 'set', bridge, 'up']);
   await setSysctl('net.ipv4.ip_forward', '1');
+  // Pod-to-pod traffic on one node is routed back out of the bridge it came in on; redirects
+  // would tell pods to go direct and bypass the node.
+  await setSysctl('net.ipv4.conf.all.send_redirects', '0');
+  await setSysctl(`net.ipv4.conf.${bridge}.send_redirects`, '0');
 }
 
 export async function setupPodNetwork(s: PodNetworkSpec): Promise<void> {
@@ -53,9 +56,12 @@ export async function setupPodNetwork(s: PodNetworkSpec): Promise<void> {
   await runCommand('ip', ['link', 'set', s.hostVeth, 'type', 'bridge_slave', 'hairpin', 'on']);
   await mustRun('ip', ['link', 'set', s.hostVeth, 'up']);
   await mustRun('ip', ['-n', s.netns, 'link', 'set', 'lo', 'up']);
-  await mustRun('ip', ['-n', s.netns, 'addr', 'replace', `${s.ip}/${s.prefixLength}`, 'dev', 'eth0']);
+  // A /32 with an on-link default route sends all pod traffic, also to pods on the same bridge,
+  // through the node's IP layer: replies to Service traffic then always meet the conntrack
+  // entry that DNATed them, whether or not br_netfilter is loaded on the host.
+  await mustRun('ip', ['-n', s.netns, 'addr', 'replace', `${s.ip}/32`, 'dev', 'eth0']);
   await mustRun('ip', ['-n', s.netns, 'link', 'set', 'eth0', 'up']);
-  await mustRun('ip', ['-n', s.netns, 'route', 'replace', 'default', 'via', s.gateway, 'dev', 'eth0']);
+  await mustRun('ip', ['-n', s.netns, 'route', 'replace', 'default', 'via', s.gateway, 'dev', 'eth0', 'onlink']);
 }
 
 /** SIGKILL every process still inside the netns (a container's stray children): a deleted

@@ -220,7 +220,7 @@ export class PodRuntime {
     this.sandboxes.set(uid, sb);
     const log = this.opts.log.child({ pod: `${record.namespace}/${record.name}`, uid });
     try {
-      await setupPodNetwork({ netns: record.netns, hostVeth: record.hostVeth, ip, prefixLength: this.cidr.prefix, gateway: this.gateway, bridge: this.opts.bridgeName });
+      await setupPodNetwork({ netns: record.netns, hostVeth: record.hostVeth, ip, gateway: this.gateway, bridge: this.opts.bridgeName });
     } catch (e) {
       sb.error = `failed to set up the pod network: ${(e as Error).message}`;
       log.error('pod network setup failed', { err: (e as Error).message });
