@@ -43,7 +43,9 @@ test('one new endpoint gives a small transaction touching only that service', as
       'add rule ip svcnet endpoint-CA56ZJZ3-default/web/tcp/http/_10.244.2.4_9090 ip saddr 10.244.2.4 jump mark-for-masquerade comment "id:ZWVBMUKD"',
       'add rule ip svcnet endpoint-CA56ZJZ3-default/web/tcp/http/_10.244.2.4_9090 meta l4proto tcp dnat to 10.244.2.4:9090 comment "id:7YEFJH75"',
       'add rule ip svcnet service-SEDKYK2Y-default/web/tcp/http ip daddr 10.96.0.10 ip saddr != @cluster-cidrs jump mark-for-masquerade comment "id:5E4J5VET"',
-      `add rule ip svcnet service-SEDKYK2Y-default/web/tcp/http numgen random mod 3 vmap { 0 : goto endpoint-YK7KO2EC-default/web/tcp/http/_10.244.1.2_8080, 1 : goto endpoint-AZV3MEXM-default/web/tcp/http/_10.244.2.3_9090, 2 : goto endpoint-CA56ZJZ3-default/web/tcp/http/_10.244.2.4_9090 } comment "id:7ZD53FMI"`,
+      'add rule ip svcnet service-SEDKYK2Y-default/web/tcp/http numgen random mod 3 0 goto endpoint-YK7KO2EC-default/web/tcp/http/_10.244.1.2_8080 comment "id:WTHF7V5A"',
+      'add rule ip svcnet service-SEDKYK2Y-default/web/tcp/http numgen random mod 2 0 goto endpoint-AZV3MEXM-default/web/tcp/http/_10.244.2.3_9090 comment "id:7GOK5WNP"',
+      'add rule ip svcnet service-SEDKYK2Y-default/web/tcp/http goto endpoint-CA56ZJZ3-default/web/tcp/http/_10.244.2.4_9090 comment "id:XXXF43PF"',
       '',
     ].join('\n'),
   );

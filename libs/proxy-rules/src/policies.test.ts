@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderRuleset } from './render-ruleset';
+import { LINEAR_PICK_MAX, renderRuleset } from './render-ruleset';
 import { staleUdpEndpoints, conntrackDeleteArgs } from './stale-udp';
 import { ep, slice, svc } from './fixtures';
 import type { Endpoint, ServiceSpec } from '@svcnet/api-types';
@@ -37,7 +37,7 @@ test('no endpoints: reject via no-endpoint maps, nothing in service maps', () =>
 
 test('internalTrafficPolicy Local: only local endpoints; drop when none is local', () => {
   const r = one({ internalTrafficPolicy: 'Local' }, [ep('10.244.1.2', { node: 'n1' }), ep('10.244.2.2', { node: 'n2' })]);
-  assert.match(rulesOf(r, 'service').join('\n'), /numgen random mod 1 vmap \{ 0 : goto endpoint-\S+_10.244.1.2_8080 \}/);
+  assert.match(rulesOf(r, 'service').join('\n'), /^goto endpoint-\S+_10.244.1.2_8080$/m);
   const none = one({ internalTrafficPolicy: 'Local' }, [ep('10.244.2.2', { node: 'n2' })]);
   assert.deepEqual(elems(none, 'no-endpoint-services'), ['10.96.1.1 . tcp . 80 : drop']);
 });
@@ -50,7 +50,7 @@ test('externalTrafficPolicy: Cluster masquerades, Local keeps the source and use
   const ext = rulesOf(local, 'external');
   assert.equal(ext.length, 4);
   assert.match(ext[3], /^goto local-/);
-  assert.match(rulesOf(local, 'local').join('\n'), /mod 1 vmap \{ 0 : goto endpoint-\S+_10.244.1.2_8080 \}/);
+  assert.deepEqual(rulesOf(local, 'local').filter((t) => !t.startsWith('goto endpoint-') || !t.endsWith('_10.244.1.2_8080')), []);
   const noneLocal = one({ type: 'NodePort', externalTrafficPolicy: 'Local' }, [ep('10.244.2.2', { node: 'n2' })]);
   assert.equal(rulesOf(noneLocal, 'external')[3], 'drop');
 });
@@ -62,7 +62,8 @@ test('ClientIP affinity: a timed set per endpoint, checked before the random pic
   assert.ok(sets.every((s) => s.typeOf === 'ip saddr' && s.timeoutSeconds === 300 && s.flags?.join() === 'dynamic,timeout'));
   const svcRules = rulesOf(r, 'service');
   assert.match(svcRules[1], /^ip saddr @affinity-\S+ goto endpoint-/);
-  assert.match(svcRules[3], /^numgen random mod 2/);
+  assert.match(svcRules[3], /^numgen random mod 2 0 goto endpoint-/);
+  assert.match(svcRules[4], /^goto endpoint-/);
   assert.ok(rulesOf(r, 'endpoint').some((t) => /^update @affinity-\S+ \{ ip saddr \}$/.test(t)));
 });
 
@@ -112,4 +113,27 @@ test('loadBalancerSourceRanges: a firewall chain for the LB ingress IPs only', (
   assert.deepEqual(rulesOf(r, 'firewall'), ['ip saddr != { 192.168.0.0/16, 10.1.2.3 } drop']);
   const fw = chainsOf(r, 'firewall')[0].name;
   assert.deepEqual(elems(r, 'firewall-ips'), [`172.18.0.10 . tcp . 80 : goto ${fw}`]);
+});
+
+test('random pick: numgen rules taking endpoint i with probability 1/(N-i) up to LINEAR_PICK_MAX endpoints, a verdict map beyond', () => {
+  const ips = (n: number) => Array.from({ length: n }, (_, i) => ep(`10.244.1.${i + 2}`));
+  const three = rulesOf(one({}, ips(3)), 'service').slice(1);
+  assert.equal(three.length, 3);
+  assert.match(three[0], /^numgen random mod 3 0 goto endpoint-\S+_10.244.1.2_8080$/);
+  assert.match(three[1], /^numgen random mod 2 0 goto endpoint-\S+_10.244.1.3_8080$/);
+  assert.match(three[2], /^goto endpoint-\S+_10.244.1.4_8080$/);
+  const atMax = rulesOf(one({}, ips(LINEAR_PICK_MAX)), 'service').slice(1);
+  assert.equal(atMax.length, LINEAR_PICK_MAX);
+  assert.ok(atMax.every((t) => !t.includes('vmap')));
+  const many = rulesOf(one({}, ips(LINEAR_PICK_MAX + 1)), 'service').slice(1);
+  assert.equal(many.length, 1);
+  assert.match(many[0], new RegExp(`^numgen random mod ${LINEAR_PICK_MAX + 1} vmap \\{ 0 : goto endpoint-`));
+  // probability of endpoint i: prod_{k<i} (1 - 1/(N-k)) * 1/(N-i) = 1/N
+  const n = 7;
+  for (let i = 0; i < n; i++) {
+    let p = 1;
+    for (let k = 0; k < i; k++) p *= 1 - 1 / (n - k);
+    p *= 1 / (n - i);
+    assert.ok(Math.abs(p - 1 / n) < 1e-12);
+  }
 });

@@ -169,10 +169,25 @@ function selectionRules(b: RulesetBuilder, sp: ServicePortInfo, eps: EndpointInf
       rules.push(rule`ip saddr ${setRef(affinitySet(sp, ep, sp.affinityTimeoutSeconds!))} goto ${ref(chains[i])}`);
     });
   }
+  if (chains.length <= LINEAR_PICK_MAX) {
+    // Rule i takes endpoint i with probability 1/(N-i) (the last one always): uniform, and no
+    // set. Every anonymous `vmap { }` is a set in the table, and the kernel scans all sets of
+    // the table to name each new one, so one per Service made a full load quadratic.
+    chains.forEach((c, i) => {
+      const left = chains.length - i;
+      rules.push(left === 1 ? rule`goto ${ref(c)}` : rule`numgen random mod ${num(left)} 0 goto ${ref(c)}`);
+    });
+    return rules;
+  }
+  // Many endpoints: one O(1) lookup instead of a long list of rules (such Services are few).
   const entries = chains.map((c, i) => mapEntry(num(i), gotoChain(c)));
   rules.push(rule`numgen random mod ${num(chains.length)} vmap { ${entries} }`);
   return rules;
 }
+
+// Up to this many endpoints a selection chain picks with a list of numgen rules, beyond it with
+// an anonymous verdict map (see selectionRules).
+export const LINEAR_PICK_MAX = 16;
 
 function ensureEndpoint(b: RulesetBuilder, sp: ServicePortInfo, ep: EndpointInfo): string {
   const name = endpointChain(sp, ep);
