@@ -161,7 +161,8 @@ export class Cluster {
     log(`apiserver ${this.ip('apiserver')} (${Date.now() - t0} ms)`);
     await Promise.all([
       start('endpoints-controller', ['endpoints-controller', ...this.apiFlags('endpoints-controller'), '--health-host=0.0.0.0']),
-      start('workload-controller', ['workload-controller', ...this.apiFlags('workload-controller'), '--health-host=0.0.0.0']),
+      // a Node without heartbeats (every 5 s) for 15 s gets Ready=Unknown (scenario 14d)
+      start('workload-controller', ['workload-controller', ...this.apiFlags('workload-controller'), '--health-host=0.0.0.0', '--node-monitor-grace-period=15', '--node-monitor-period=2']),
       start('dns', ['dns', ...this.apiFlags('dns'), '--listen=0.0.0.0:53', '--resolv-conf=/dev/null', '--health-host=0.0.0.0']),
       start('cloud-lb', ['cloud-lb', ...this.apiFlags('cloud-lb'), `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--dataplane=userspace', '--health-host=0.0.0.0'], true),
       // the outside client prints no ready line: the default wait (no ports) returns at once
@@ -180,6 +181,22 @@ export class Cluster {
   async startNode(n: string): Promise<void> {
     const cmd = ['node-agent', ...this.apiFlags('node-agent'), `--node-name=${n}`, `--node-ip=${this.addr(n)}`, `--cluster-dns=${CLUSTER_DNS_IP}`, '--state-dir=/var/lib/svcnet/node-agent'];
     this.containers.set(n, await this.container(n, cmd, true).withWaitStrategy(Wait.forLogMessage(/"ready":true/)).start());
+  }
+
+  /** whether a node container is running (14c/14d `docker kill` node-2) */
+  nodeRunning(n: string): boolean {
+    const c = this.containers.get(n);
+    if (!c) return false;
+    const r = spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', c.getId()], { encoding: 'utf8' });
+    return r.stdout.trim() === 'true';
+  }
+
+  /** a killed node container replaced by a fresh one (same name and address; the agent re-creates its pods) */
+  async replaceNode(n: string): Promise<void> {
+    const old = this.containers.get(n);
+    if (old) spawnSync('docker', ['rm', '-f', '-v', old.getId()]);
+    this.containers.delete(n);
+    await this.startNode(n);
   }
 
   /** kubectl on this host with the admin kubeconfig (the apiserver's HTTPS API over the bridge) */

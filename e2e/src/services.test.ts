@@ -1,6 +1,7 @@
 // End-to-end: the Compose topology in Docker (testcontainers), driven over gRPC, asserting
 // what a user sees: HTTP bodies through ClusterIPs/NodePorts/LB IPs and DNS answers in pods.
-// One cluster for the whole file; scenarios run in order (resilience last).
+// One cluster for the whole file; scenarios run in order (resilience last; 14c and 14d kill
+// node-2, 14d replaces it first when 14c ran).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -318,5 +319,56 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     // the LB's health checks (healthCheckNodePort) drop node-2; every answer comes from node-1's pods
     await waitFor('20 answers in a row from node-1 pods', async () => (await burst(20)).every((n) => onNode('node-1').includes(n)), 90_000, 500);
     process.stderr.write(`[e2e] LB recovered ${Date.now() - t} ms after node-2 was killed\n`);
+  });
+  it('14d. killing a node container: its pods leave the Endpoints (Node Ready=Unknown), a ClusterIP keeps serving from the other node', async () => {
+    // 14c killed node-2: a fresh node-2 container (same address) first, Ready again
+    if (!cluster.nodeRunning('node-2')) {
+      const t = Date.now();
+      await cluster.replaceNode('node-2');
+      log(`node-2 replaced in ${Date.now() - t} ms`);
+    }
+    const nodeReady = async (n: string) => (await cluster.res('nodes').get(undefined, n)).status?.conditions?.find((c: any) => c.type === 'Ready')?.status;
+    await waitFor('node-2 Ready=True', async () => (await nodeReady('node-2')) === 'True', 60_000, 500);
+    // the client pod on node-1 (the scheduler would pick any node)
+    const client = toolsPod('tools-n1');
+    client.metadata.labels = { role: 'tools-n1' };
+    client.spec.nodeName = 'node-1';
+    await cluster.apply(client);
+    await cluster.apply(deployment('survivor', { replicas: 4, labels: { app: 'survivor' }, image: 'traefik/whoami' }));
+    await cluster.apply(service('survivor', { selector: { app: 'survivor' }, ports: [{ port: 8080, targetPort: 80 }] }));
+    await cluster.readyPods('default', 'role=tools-n1', 1, 60_000);
+    const pods = await cluster.readyPods('default', 'app=survivor', 4, 90_000);
+    const ipsOn = (n: string) => pods.filter((p) => p.spec.nodeName === n).map((p) => p.status.podIP as string).sort();
+    const namesOn = (n: string) => pods.filter((p) => p.spec.nodeName === n).map((p) => p.metadata.name as string);
+    assert.ok(ipsOn('node-1').length > 0 && ipsOn('node-2').length > 0, `pods on both nodes: ${pods.map((p) => `${p.metadata.name}@${p.spec.nodeName}`).join(', ')}`);
+    const ip = await clusterIP('default', 'survivor');
+    const burst = async (n: number) => (await curlMany('default', 'tools-n1', `http://${ip}:8080/`, n)).map((b) => hostnameOf(b) ?? 'FAILED');
+    await waitFor('the ClusterIP answers from both nodes', async () => {
+      const names = await burst(20);
+      return names.length === 20 && names.every((n) => n !== 'FAILED') && names.some((n) => namesOn('node-1').includes(n)) && names.some((n) => namesOn('node-2').includes(n));
+    }, 60_000, 500);
+    const k = spawnSync('docker', ['kill', cluster.c('node-2').getId()], { encoding: 'utf8' });
+    assert.equal(k.status, 0, k.stderr);
+    const t = Date.now();
+    // grace period 15 s (heartbeats every 5 s), checked every 2 s
+    await waitFor('node-2 Ready=Unknown', async () => (await nodeReady('node-2')) === 'Unknown', 90_000, 500);
+    log(`node-2 Ready=Unknown ${Date.now() - t} ms after the kill`);
+    await waitFor('Endpoints survivor: ready = node-1 pods, notReady = node-2 pods', async () => {
+      const ep = await cluster.res('endpoints').get('default', 'survivor');
+      const subsets = (ep.subsets ?? []) as any[];
+      const ready = subsets.flatMap((x) => (x.addresses ?? []).map((a: any) => a.ip)).sort();
+      const notReady = subsets.flatMap((x) => (x.notReadyAddresses ?? []).map((a: any) => a.ip)).sort();
+      return JSON.stringify(ready) === JSON.stringify(ipsOn('node-1')) && JSON.stringify(notReady) === JSON.stringify(ipsOn('node-2'));
+    }, 90_000, 500);
+    log(`node-2 pods out of the Endpoints ${Date.now() - t} ms after the kill`);
+    // node-1's proxy follows the Endpoints: every request is answered by a node-1 pod
+    await waitFor('20 answers in a row from node-1 pods', async () => {
+      const names = await burst(20);
+      return names.length === 20 && names.every((n) => namesOn('node-1').includes(n)) ? names : undefined;
+    }, 30_000, 500);
+    const names = await burst(20);
+    assert.equal(names.length, 20);
+    assert.deepEqual(names.filter((n) => !namesOn('node-1').includes(n)), [], `all 20 from node-1 pods: ${names.join(',')}`);
+    log(`ClusterIP served only by node-1 ${Date.now() - t} ms after the kill`);
   });
 });
