@@ -35,6 +35,8 @@ export class EtcdStore implements Store {
     this.client = new Etcd3({
       hosts: opts.endpoints,
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+      // A list of 10k Services is several MB; gRPC's default 4 MB receive limit would refuse it.
+      grpcOptions: { 'grpc.max_receive_message_length': 512 * 1024 * 1024 },
       ...opts.client,
     });
   }
