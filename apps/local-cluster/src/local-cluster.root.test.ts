@@ -2,7 +2,7 @@
 // DNS from inside the cluster, `svcnet down` leaving nothing behind, and state surviving a restart.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,6 +40,30 @@ function ourNetns(): string[] {
     .split('\n')
     .map((l) => l.split(' ')[0])
     .filter((n) => n.startsWith(`${prefix}-`));
+}
+
+/** Runs a command on a pseudo-terminal (util-linux script), types `input` once it prompts, returns what it printed. */
+function interactive(command: string, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qc', command, '/dev/null'], { env: { ...process.env, KUBECONFIG: path.join(pki, 'admin.kubeconfig') } });
+    let out = '';
+    let typed = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} did not finish; output:\n${out}`));
+    }, 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!typed && out.includes("If you don't see a command prompt")) {
+        typed = true;
+        setTimeout(() => child.stdin.write(input), 1000);
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
 }
 
 function inNetns(ns: string, cmd: string[]): string {
@@ -104,6 +128,11 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   assert.equal(kubectl('exec', p1.metadata.name!, '--', 'dig', '+search', '+short', 'nginx').trim(), svc.spec.clusterIP);
   assert.match(kubectl('exec', p1.metadata.name!, '--', 'nslookup', 'nginx'), new RegExp(`Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\s+Address: ${svc.spec.clusterIP!.replace(/\./g, '\\.')}`));
   assert.match(kubectl('exec', p1.metadata.name!, '--', 'curl', '-s', '-m', '5', 'http://nginx:8080/'), /Welcome to nginx!/);
+  // kubectl run attaches (and then deletes the pod): a one-shot command, and an interactive shell on a TTY
+  assert.match(kubectl('run', '--image=curlimages/curl', '--restart=Never', '--rm', '-i', 'testpod', '--command', '--', 'curl', '-s', 'http://nginx:8080'), /Welcome to nginx!/);
+  const shell = await interactive('kubectl run -i --tty --image nginx:alpine shell --rm /bin/sh', 'echo hello-from-$(hostname)\nexit\n');
+  assert.match(shell, /hello-from-shell/);
+  assert.match(shell, /pod "shell" deleted/);
   // the data path: ClusterIP from a pod, NodePort from outside the cluster
   assert.match(inNetns(podNs, ['curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`]), /Welcome to nginx!/);
   await c.resource<Service>('services').patch('default', 'nginx', { spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] } }, 'merge');

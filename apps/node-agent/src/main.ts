@@ -149,7 +149,8 @@ async function main(): Promise<void> {
       const c = container ?? (pod.spec.containers.length === 1 ? pod.spec.containers[0].name : undefined);
       const pid = c ? runtime.containerPid(pod.metadata.uid!, c) : undefined;
       if (!c || !pid) return { error: `container not found ("${c ?? ''}")` };
-      return { pid, logPath: runtime.logPath(pod.metadata.uid!, c) };
+      const spec = pod.spec.containers.find((x) => x.name === c);
+      return { pid, logPath: runtime.logPath(pod.metadata.uid!, c), stdinPath: runtime.stdinPath(pod.metadata.uid!, c), fromStart: !!spec?.stdinOnce };
     },
   }, log);
   const kubeletPort = await new Promise<number>((resolve, reject) => {

@@ -6,7 +6,7 @@ import type { Container, Pod } from '@svcnet/api-types';
 import type { Logger } from '@svcnet/observability';
 import { launchPlan } from './image-catalog';
 import { nginxConfig } from './nginx-config';
-import { isSameProcessAlive, launch, readExitCode, signalContainer, waitGone } from './pod-process';
+import { ensureFifo, isSameProcessAlive, launch, readExitCode, signalContainer, stdinFifoPath, waitGone } from './pod-process';
 import { ProbeTracker, probeSettings } from './probe-tracker';
 import { runProbe } from './probe-runner';
 import { nextBackoff, shouldRestart, type BackoffSettings } from './restart-policy';
@@ -104,6 +104,11 @@ export class ContainerRunner {
     this.env = this.ctx.env(this.spec);
     let launched;
     try {
+      // stdin: true (kubectl run -i) gets a FIFO attach can write to; tty: true a pseudo-terminal
+      // from util-linux `script`, as exec does.
+      const stdinFifo = this.spec.stdin ? stdinFifoPath(dir) : undefined;
+      if (stdinFifo) ensureFifo(stdinFifo);
+      const argv = this.spec.tty ? ['script', '-qefc', plan.argv.map(shQuote).join(' '), '/dev/null'] : plan.argv;
       launched = launch({
         netns: this.ctx.netns,
         hostname: this.ctx.hostname,
@@ -111,9 +116,10 @@ export class ContainerRunner {
         resolvConf: this.ctx.resolvConf,
         hostsFile: this.ctx.hostsFile,
         logFile: this.ctx.logFile(name),
-        argv: plan.argv,
-        env: this.env,
+        argv,
+        env: this.spec.tty ? new Map([...this.env, ['TERM', this.env.get('TERM') ?? 'xterm']]) : this.env,
         workingDir: this.spec.workingDir,
+        stdinFifo,
       });
     } catch (e) {
       this.state = { waiting: { reason: 'CreateContainerError', message: (e as Error).message } };
@@ -277,3 +283,5 @@ export class ContainerRunner {
     this.timers.add(t);
   }
 }
+
+const shQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;

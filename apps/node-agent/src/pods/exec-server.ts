@@ -16,6 +16,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface ExecTarget {
   pid: number;
   logPath: string;
+  /** the container's stdin FIFO, if it was started with stdin: true */
+  stdinPath?: string;
+  /** stdinOnce containers (`kubectl run -i`) are attached from their first output: a short
+   *  command may have printed everything before kubectl got to attach */
+  fromStart?: boolean;
 }
 
 export interface ExecLookup {
@@ -89,7 +94,7 @@ export function attachExecServer(server: http.Server, lookup: ExecLookup, log?: 
       const q = url.searchParams;
       const opt = (k: string) => q.get(k) === '1' || q.get(k) === 'true';
       if (p.kind === 'exec') runExec(ws, t, q.getAll('command'), { stdin: opt('stdin'), stdout: opt('stdout') || !q.has('stdout'), stderr: opt('stderr') || !q.has('stderr'), tty: opt('tty') }, log);
-      else runAttach(ws, t);
+      else runAttach(ws, t, opt('stdin'));
     });
   });
 }
@@ -140,14 +145,25 @@ function runExec(ws: WebSocket, t: ExecTarget, command: string[], o: { stdin: bo
   child.on('close', (code, signal) => finish(code ?? (signal ? 137 : 1)));
 }
 
-function runAttach(ws: WebSocket, t: ExecTarget): void {
-  let pos = 0;
+function processAlive(pid: number): boolean {
   try {
-    pos = fs.statSync(t.logPath).size;
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
-    /* no output yet */
+    return false;
   }
-  const poll = setInterval(() => {
+}
+
+function runAttach(ws: WebSocket, t: ExecTarget, stdin: boolean): void {
+  let pos = 0;
+  if (!t.fromStart) {
+    try {
+      pos = fs.statSync(t.logPath).size;
+    } catch {
+      /* no output yet */
+    }
+  }
+  const flush = () => {
     let size = 0;
     try {
       size = fs.statSync(t.logPath).size;
@@ -162,6 +178,42 @@ function runAttach(ws: WebSocket, t: ExecTarget): void {
     fs.closeSync(fd);
     pos = size;
     if (ws.readyState === ws.OPEN) ws.send(frame(STDOUT, buf));
+  };
+  const poll = setInterval(() => {
+    flush();
+    // The container ended: the rest of its output, then a status, then close — as the kubelet does.
+    if (!processAlive(t.pid)) {
+      clearInterval(poll);
+      setTimeout(() => {
+        flush();
+        if (ws.readyState === ws.OPEN) {
+          ws.send(frame(ERROR, JSON.stringify({ metadata: {}, status: 'Success' })));
+          ws.close(1000);
+        }
+      }, 200);
+    }
   }, 200);
-  ws.on('close', () => clearInterval(poll));
+  // What the user types goes to the container's stdin FIFO (only containers with stdin: true have one).
+  let fifo: number | undefined;
+  if (stdin && t.stdinPath) {
+    try {
+      if (fs.statSync(t.stdinPath).isFIFO()) fifo = fs.openSync(t.stdinPath, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    } catch {
+      /* the container was started without stdin */
+    }
+  }
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const buf = isBinary ? data : Buffer.from(data.toString());
+    if (fifo !== undefined && buf.length > 1 && buf[0] === STDIN) {
+      try {
+        fs.writeSync(fifo, buf.subarray(1));
+      } catch {
+        /* the container is gone */
+      }
+    }
+  });
+  ws.on('close', () => {
+    clearInterval(poll);
+    if (fifo !== undefined) fs.closeSync(fifo);
+  });
 }

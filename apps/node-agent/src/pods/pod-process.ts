@@ -2,7 +2,7 @@
 // `unshare --uts --mount` for a private hostname, /tmp, /run and the pod's /etc/resolv.conf and
 // /etc/hosts. A small sh wrapper stays the pid we track: it forwards SIGTERM and records the
 // exit code in a file, so an agent restarted later (no longer the parent) still learns it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -25,7 +25,9 @@ unset WORKDIR
 # default dispositions while forking, so the child never inherits a trap that would swallow a
 # signal before it execs; a TERM in this instant kills the wrapper and the agent kills the group
 trap - TERM INT
-"$@" </dev/null &
+# a container with stdin (kubectl run -i) reads a FIFO that attach writes to; opened read-write
+# so it neither blocks nor sees end-of-file when an attach goes away
+if [ -n "$STDIN_FIFO" ]; then "$@" <>"$STDIN_FIFO" & else "$@" </dev/null & fi
 child=$!
 trap 'kill -TERM $child 2>/dev/null' TERM
 trap 'kill -INT $child 2>/dev/null' INT
@@ -48,6 +50,8 @@ export interface LaunchSpec {
   argv: string[];
   env: Map<string, string>;
   workingDir?: string;
+  /** FIFO the container's stdin reads from (containers with `stdin: true`) */
+  stdinFifo?: string;
 }
 
 export interface LaunchedProcess {
@@ -97,6 +101,7 @@ export function launch(spec: LaunchSpec): LaunchedProcess {
   const log = fs.openSync(spec.logFile, 'a');
   const env: NodeJS.ProcessEnv = Object.fromEntries(spec.env);
   if (spec.workingDir) env.WORKDIR = spec.workingDir;
+  if (spec.stdinFifo) env.STDIN_FIFO = spec.stdinFifo;
   const child = spawn(
     'ip',
     ['netns', 'exec', spec.netns, 'unshare', '--uts', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', WRAPPER_SCRIPT, 'svcnet-container', exitFile, spec.hostname, spec.containerDir, spec.resolvConf, spec.hostsFile, ...spec.argv],
@@ -140,4 +145,19 @@ export async function waitGone(pid: number, procStart: string | undefined, timeo
     await new Promise((r) => setTimeout(r, 50));
   }
   return !isSameProcessAlive(pid, procStart);
+}
+
+/** Where a container's stdin FIFO lives; attach writes what the user types into it. */
+export function stdinFifoPath(containerDir: string): string {
+  return path.join(containerDir, 'stdin');
+}
+
+export function ensureFifo(p: string): void {
+  try {
+    if (fs.statSync(p).isFIFO()) return;
+    fs.rmSync(p, { force: true });
+  } catch {
+    /* absent */
+  }
+  execFileSync('mkfifo', ['-m', '0600', p]);
 }

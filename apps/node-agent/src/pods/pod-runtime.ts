@@ -3,6 +3,7 @@
 // previous agent left running. Knows nothing about the apiserver (see pod-controller.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stdinFifoPath } from './pod-process';
 import type { Container, Pod, PodStatus } from '@svcnet/api-types';
 import type { Logger } from '@svcnet/observability';
 import { containerEnv, podHostname } from './container-env';
@@ -170,6 +171,11 @@ export class PodRuntime {
 
   logPath(uid: string, container: string): string {
     return this.store.logPath(uid, container);
+  }
+
+  /** the container's stdin FIFO (containers with `stdin: true`) */
+  stdinPath(uid: string, container: string): string {
+    return stdinFifoPath(this.store.containerDir(uid, container));
   }
 
   podView(uid: string): PodView | undefined {
