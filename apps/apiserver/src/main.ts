@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { openStore } from '@svcnet/store';
 import { resourceApiService } from '@svcnet/api-proto';
-import { createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { ApiCore } from './registry/api-core';
 import { resourceApiHandlers } from './grpc/resource-api-server';
 import { serverCredentials } from './grpc/credentials';
@@ -69,20 +69,13 @@ async function main(): Promise<void> {
   const health = await startHealthServer({ host: f['health-host'], port: Number(f['health-port']), registry: metrics.registry });
   log.info('apiserver ready', { grpcPort, httpPort, healthPort: health.port, storage: f.storage });
   // One machine-readable line on stdout so scripts and tests can find the ports.
-  process.stdout.write(JSON.stringify({ ready: true, grpcPort, httpPort, healthPort: health.port }) + '\n');
+  announceReady({ grpcPort, httpPort, healthPort: health.port });
 
-  const shutdown = async (sig: string) => {
-    log.info('shutting down', { signal: sig });
+  onShutdown(log, async () => {
     server.forceShutdown();
     await health.close();
     await store.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err) => {
-  createLogger('apiserver').error('fatal', { error: err instanceof Error ? err.stack : String(err) });
-  process.exit(1);
-});
+runMain('apiserver', main);

@@ -2,7 +2,7 @@
 // svcnet mock cloud load balancer: flags -> informers -> controller + data path. See README.md.
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
 import type { Event, Node, Service } from '@svcnet/api-types';
-import { createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { IpAddressManager } from './addresses';
 import { lbRoute } from './admin';
 import { parseBalanceMode } from './backend-picker';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   });
   controller = c;
   // The harness convention: one JSON line on stdout once serving, with the bound ports.
-  process.stdout.write(JSON.stringify({ ready: true, component: 'cloud-lb', healthPort: health.port }) + '\n');
+  announceReady({ component: 'cloud-lb', healthPort: health.port });
   log.info('cloud-lb starting', { pool: f.pool, poolSize: pool.size, interface: f.interface, netns: f.netns || undefined, dataplane: mode, balance, healthCheckIntervalMs: intervalMs, health: health.port });
   c.start().then(
     () => log.info('informers synced', { allocated: c.allocator.allocated }),
@@ -99,21 +99,11 @@ async function main(): Promise<void> {
 
   process.on('uncaughtException', (err) => log.error('uncaught exception (continuing)', { err, stack: err.stack }));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection (continuing)', { err: err as Error }));
-  const shutdown = (sig: string) => {
-    log.info('shutting down', { signal: sig });
+  onShutdown(log, async () => {
     c.stop();
-    Promise.allSettled([dataplane!.close(), health.close()]).then(() => {
-      client.close();
-      process.exit(0);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    createLogger('cloud-lb').error('fatal', { err: e as Error });
-    process.exit(1);
+    await Promise.allSettled([dataplane!.close(), health.close()]);
+    client.close();
   });
 }
+
+if (require.main === module) runMain('cloud-lb', main);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // svcnet cluster DNS: flags -> informers -> server. See README.md.
 import { readFileSync } from 'node:fs';
-import { createLogger, parseFlags } from '@svcnet/observability';
+import { createLogger, parseFlags, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { API_CLIENT_FLAGS } from '@svcnet/api-client';
 import { startDnsApp } from './app';
 import { createClusterInformers } from './api';
@@ -64,27 +64,17 @@ async function main(): Promise<void> {
     log,
   });
   // The harness convention: one JSON line on stdout once serving, with the bound ports.
-  process.stdout.write(JSON.stringify({ ready: true, component: 'dns', dnsPort: app.port, healthPort: app.healthPort }) + '\n');
+  announceReady({ component: 'dns', dnsPort: app.port, healthPort: app.healthPort });
   // Serve (forwarding, NXDOMAIN for the zone) while informers sync; /readyz tells when synced.
   source?.start().catch((e) => log.error('informers failed to start', { err: e as Error }));
   // Last line of defence, like CoreDNS recovering a panicking request: one bad packet or
   // socket event must not take cluster DNS down. Logged loudly so the bug gets fixed.
   process.on('uncaughtException', (err) => log.error('uncaught exception (continuing)', { err, stack: err.stack }));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection (continuing)', { err: err as Error }));
-  const shutdown = (sig: string) => {
-    log.info('shutting down', { signal: sig });
-    app.stop().then(() => {
-      close();
-      process.exit(0);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    createLogger('dns').error('fatal', { err: e as Error });
-    process.exit(1);
+  onShutdown(log, async () => {
+    await app.stop();
+    close();
   });
 }
+
+if (require.main === module) runMain('dns', main);

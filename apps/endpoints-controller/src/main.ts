@@ -1,7 +1,7 @@
 // endpoints-controller: Services + Pods -> Endpoints and EndpointSlices; mirrors selectorless Endpoints.
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
 import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svcnet/api-types';
-import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { Registry, createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { EndpointsController } from './controller';
 
 const FLAGS = {
@@ -39,20 +39,13 @@ async function main(): Promise<void> {
   log.info('starting', { apiserver: flags.apiserver, healthPort: health.port });
   await controller.start();
   log.info('caches synced, controller running');
-  process.stdout.write(JSON.stringify({ ready: true, component: 'endpoints-controller', healthPort: health.port }) + '\n');
+  announceReady({ component: 'endpoints-controller', healthPort: health.port });
 
-  const shutdown = async (signal: string) => {
-    log.info('shutting down', { signal });
+  onShutdown(log, async () => {
     controller.stop();
     await health.close();
     client.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err) => {
-  createLogger('endpoints-controller').error('fatal', { err: err instanceof Error ? err.stack : String(err) });
-  process.exit(1);
-});
+runMain('endpoints-controller', main);

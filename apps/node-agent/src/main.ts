@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
 import type { EndpointSlice, Node, Pod, Service } from '@svcnet/api-types';
-import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { Registry, createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { hostMountNamespacePid, reexecInMountNamespaceOf } from './host-mount-ns';
 import { hostFacts } from './node-object';
 import { NodeRegistration } from './node-registration';
@@ -168,11 +168,10 @@ async function main(): Promise<void> {
     proxySynced = await proxy.firstSync(60_000);
   }
   log.info('node-agent ready', { healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced });
-  process.stdout.write(JSON.stringify({ ready: true, component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced }) + '\n');
+  announceReady({ component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced });
 
-  const shutdown = async (signal: string) => {
-    // pods keep running and the proxy rules stay in the kernel: the next agent adopts both
-    log.info('shutting down', { signal });
+  // pods keep running and the proxy rules stay in the kernel: the next agent adopts both
+  onShutdown(log, async () => {
     registration.stop();
     proxy?.stop();
     controller?.stop();
@@ -181,16 +180,10 @@ async function main(): Promise<void> {
     logsServer.close();
     await health.close();
     client.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err) => {
-  createLogger('node-agent').error('fatal', { err: err instanceof Error ? err.stack : String(err) });
-  process.exit(1);
-});
+runMain('node-agent', main);
 
 /**
  * Serves the kubelet endpoints on a unix socket as well and advertises it on the Node: in

@@ -1,7 +1,7 @@
 // workload-controller: Deployments -> ReplicaSets -> Pods, and the scheduler.
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
 import type { Deployment, Event, Node, Pod, ReplicaSet } from '@svcnet/api-types';
-import { Registry, createLogger, parseFlags, startHealthServer } from '@svcnet/observability';
+import { Registry, createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { WorkloadController } from './controller';
 import { startNodeLifecycle } from './node-lifecycle-loop';
 
@@ -52,21 +52,14 @@ async function main(): Promise<void> {
     periodMs: Number(flags['node-monitor-period']) * 1000,
     log,
   });
-  process.stdout.write(JSON.stringify({ ready: true, component: 'workload-controller', healthPort: health.port }) + '\n');
+  announceReady({ component: 'workload-controller', healthPort: health.port });
 
-  const shutdown = async (signal: string) => {
-    log.info('shutting down', { signal });
+  onShutdown(log, async () => {
     controller.stop();
     stopLifecycle();
     await health.close();
     client.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err) => {
-  createLogger('workload-controller').error('fatal', { err: err instanceof Error ? err.stack : String(err) });
-  process.exit(1);
-});
+runMain('workload-controller', main);
