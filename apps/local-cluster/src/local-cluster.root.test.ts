@@ -93,6 +93,13 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
 
   // kubectl with the kubeconfig `up` wrote
   assert.match(kubectl('get', 'nodes'), /node-1\s+Ready/);
+  // manifests kubectl refuses as it does against Kubernetes, with nothing stored
+  const manifest = path.join(base, 'bad.yaml');
+  fs.writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: wrongapi\nspec:\n  ports:\n  - port: 80\n');
+  assert.throws(() => kubectl('apply', '-f', manifest), /no matches for kind "Service" in version "apps\/v1"/);
+  fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: typo\nsepc:\n  ports:\n  - port: 80\n');
+  assert.throws(() => kubectl('apply', '-f', manifest), /Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "sepc"/);
+  assert.doesNotMatch(kubectl('get', 'svc'), /wrongapi|typo/);
   let c = client();
   await c.resource<Deployment>('deployments').create({
     metadata: { name: 'nginx', namespace: 'default' },

@@ -10,7 +10,7 @@ import type { ApiMetrics } from '../api-metrics';
 import type { Logger } from '@svcnet/observability';
 import { createAuthenticator } from './auth';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, SERVER_VERSION } from './discovery';
-import { openapiV3Doc, openapiV3Root } from './openapi';
+import { openapiV2Protobuf, openapiV3Doc, openapiV3Root } from './openapi';
 import { parseJsonBody, readBody, sendError, sendJson } from './http-io';
 import { answerReview, reviewResourceList } from './auth-reviews';
 import { parseResourcePath } from './request-path';
@@ -107,6 +107,12 @@ export async function createHttpApi(core: ApiCore, metrics: ApiMetrics, log: Log
       if (g) {
         const doc = g[2] ? (apiResourceList(g[1], g[2]) ?? reviewResourceList(g[1], g[2])) : apiGroup(g[1]);
         if (doc) return sendJson(res, 200, doc);
+      }
+      if (path === '/openapi/v2') {
+        const body = openapiV2Protobuf();
+        res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': body.length });
+        res.end(body);
+        return;
       }
       if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Root());
       if (path.startsWith('/openapi/v3/')) {

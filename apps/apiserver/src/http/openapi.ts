@@ -62,3 +62,16 @@ export function openapiV3Root(): unknown {
 export function openapiV3Doc(gv: string): string | undefined {
   return documents().get(gv);
 }
+
+/**
+ * A minimal OpenAPI v2 document in gnostic's protobuf encoding (what kubectl asks /openapi/v2
+ * for): swagger "2.0", info, empty paths. kubectl falls back to it when the v3 document of a
+ * group has no schema for a kind — e.g. `kind: Service` under `apiVersion: apps/v1` — and then
+ * reports the manifest as Kubernetes does: no matches for kind "Service" in version "apps/v1".
+ */
+export function openapiV2Protobuf(): Buffer {
+  const str = (field: number, s: string) => Buffer.concat([Buffer.from([(field << 3) | 2, Buffer.byteLength(s)]), Buffer.from(s)]);
+  const msg = (field: number, body: Buffer) => Buffer.concat([Buffer.from([(field << 3) | 2, body.length]), body]);
+  const info = Buffer.concat([str(1, 'Kubernetes'), str(2, 'v1.32.0')]);
+  return Buffer.concat([str(1, '2.0'), msg(2, info), msg(8, Buffer.alloc(0))]);
+}
