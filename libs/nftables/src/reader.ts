@@ -3,7 +3,6 @@
 // state compare as plain strings.
 import type { BaseChain, ChainState, Element, Family, SetState, TableState } from './model';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function parseTableJson(jsonText: string, family: Family, table: string): TableState {
   const doc: Json = JSON.parse(jsonText);
