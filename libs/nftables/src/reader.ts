@@ -3,6 +3,8 @@
 // state compare as plain strings.
 import type { BaseChain, ChainState, Element, Family, SetState, TableState } from './model';
 
+// JSON from `nft -j`: its shape varies by object kind; fields are checked where they are read.
+type Json = any;
 
 export function parseTableJson(jsonText: string, family: Family, table: string): TableState {
   const doc: Json = JSON.parse(jsonText);
