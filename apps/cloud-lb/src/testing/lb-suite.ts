@@ -173,7 +173,7 @@ test('port and nodePort changes are followed on the same IP', async () => {
   const ip = (await ingressOf('local'))!.ip!;
   const cur = await get('local');
   await services().update({ ...cur, spec: { ...cur.spec, ports: [{ port: 8081, nodePort: 30083 }] } });
-  await withLogs(waitFor('new port answers', async () => /Port: 30083/.test((await topo.curl(`http://${ip}:8081/`, { maxTime: 1 })).stdout), 5000));
+  await withLogs(waitFor('new port answers', async () => /Port: 30083/.test((await topo.curl(`http://${ip}:8081/`, { maxTime: 1 })).stdout), 15000));
   assert.equal((await ingressOf('local'))!.ip, ip);
   const old = await topo.curl(`http://${ip}:80/`, { maxTime: 2 });
   assert.notEqual(old.code, 0, 'the old port no longer answers');
