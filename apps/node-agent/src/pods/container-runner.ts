@@ -67,8 +67,24 @@ export class ContainerRunner {
       return;
     }
     if (r.pid) {
+      const recorded = readExitCode(this.ctx.containerDir(this.spec.name));
+      if (recorded === undefined) {
+        // The wrapper never wrote an exit code: it was killed with its node (a node restart,
+        // `svcnet down`), not by a crash. Like kubelet after a reboot: lastState Unknown (255),
+        // one more restart, started again at once rather than after a crash-loop back-off.
+        const now = new Date().toISOString();
+        const terminated = { exitCode: 255, reason: 'Unknown', startedAt: r.startedAt ?? now, finishedAt: now };
+        this.lastState = { terminated };
+        this.record.lastExit = terminated;
+        this.record.pid = undefined;
+        this.restartCount++;
+        this.record.restartCount = this.restartCount;
+        this.ctx.log.info('container was lost with its node; starting it again', { container: this.spec.name });
+        this.launchNow();
+        return;
+      }
       // it ended while the agent was away: account for the exit like any other
-      const code = readExitCode(this.ctx.containerDir(this.spec.name)) ?? 137;
+      const code = recorded;
       this.startedAtMs = r.startedAt ? Date.parse(r.startedAt) : Date.now();
       this.onExit(code);
       return;
