@@ -1,6 +1,6 @@
 // Periodically checks the cached Nodes and writes Ready=Unknown for stale ones (status subresource).
 import type { Informer, ResourceClient } from '@svcnet/api-client';
-import type { Event, Node } from '@svcnet/api-types';
+import { rfc3339, type Event, type Node } from '@svcnet/api-types';
 import type { Logger } from '@svcnet/observability';
 import { staleReadyCondition, withReadyCondition } from './node-lifecycle';
 
@@ -25,7 +25,7 @@ export function startNodeLifecycle(o: NodeLifecycleOptions): () => void {
         try {
           await o.client.updateStatus(withReadyCondition(n, ready));
           o.log.warn('node stopped posting status: Ready=Unknown', { node: n.metadata.name });
-          const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          const now = rfc3339();
           await o.events
             .create({
               metadata: { generateName: `${n.metadata.name}.`, namespace: 'default' },

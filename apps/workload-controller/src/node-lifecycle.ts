@@ -1,7 +1,7 @@
 // Node lifecycle, as Kubernetes' node-lifecycle-controller does it: a Node whose agent has
 // not posted a heartbeat within the grace period gets Ready=Unknown, so its pods stop
 // counting as ready endpoints and traffic moves to the other nodes.
-import type { Condition, Node } from '@svcnet/api-types';
+import { rfc3339, type Condition, type Node } from '@svcnet/api-types';
 
 export const NODE_STATUS_UNKNOWN_REASON = 'NodeStatusUnknown';
 export const NODE_STATUS_UNKNOWN_MESSAGE = 'Kubelet stopped posting node status.';
@@ -12,7 +12,7 @@ export function staleReadyCondition(node: Node, nowMs: number, graceMs: number):
   if (!ready || ready.status === 'Unknown') return undefined;
   const last = Date.parse(ready.lastHeartbeatTime ?? ready.lastTransitionTime ?? '');
   if (!Number.isFinite(last) || nowMs - last <= graceMs) return undefined;
-  const now = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = rfc3339(nowMs);
   return { ...ready, status: 'Unknown', reason: NODE_STATUS_UNKNOWN_REASON, message: NODE_STATUS_UNKNOWN_MESSAGE, lastTransitionTime: now };
 }
 

@@ -5,3 +5,4 @@ export * from './discovery';
 export * from './resources';
 export * from './watch';
 export * from './api-error';
+export * from './time';

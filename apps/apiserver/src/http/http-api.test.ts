@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
-import type { KubeObject, Node, Pod, Service } from '@svcnet/api-types';
+import { rfc3339, type KubeObject, type Node, type Pod, type Service } from '@svcnet/api-types';
 import { waitFor } from '@svcnet/test-harness';
 import { startKubectlCluster, KUBECTL, type KubectlCluster } from './kubectl-harness';
 
@@ -124,7 +124,7 @@ test('errors are metav1.Status with reason, causes and the HTTP code', async () 
 
 test('kubectl describe svc lists the Service events (field selector on involvedObject)', { skip: !fs.existsSync(KUBECTL) }, async () => {
   const svc = JSON.parse((await request('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } })).body) as Service;
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = rfc3339();
   const event = (name: string, uid: string | undefined, reason: string) => ({
     apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default' },
     involvedObject: { apiVersion: 'v1', kind: 'Service', name: 'lb', namespace: 'default', uid },

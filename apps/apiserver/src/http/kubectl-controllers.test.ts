@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Node, Pod } from '@svcnet/api-types';
+import { rfc3339, type Node, type Pod } from '@svcnet/api-types';
 import { REPO_ROOT, startApp, waitFor, type AppProcess } from '@svcnet/test-harness';
 import { startKubectlCluster, KUBECTL, type KubectlCluster } from './kubectl-harness';
 
@@ -45,7 +45,7 @@ async function runPods(selector: string): Promise<void> {
     if (p.status?.podIP || p.metadata.deletionTimestamp) continue;
     const node = await c.api.client.resource<Node>('nodes').get(undefined, p.spec.nodeName!);
     const ip = node.spec!.podCIDR!.replace(/0\/24$/, String(2 + Math.floor(Math.random() * 200)));
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = rfc3339();
     p.status = {
       phase: 'Running',
       podIP: ip,

@@ -3,7 +3,7 @@
 // into the same JSON an equivalent JSON request would carry (Go's zero values omitted,
 // IntOrString as number or string, metav1.Time as RFC 3339 or null).
 import * as protobuf from 'protobufjs';
-import { ApiError } from '@svcnet/api-types';
+import { ApiError, rfc3339 } from '@svcnet/api-types';
 import { K8S_PROTO } from './protobuf-schema';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -62,7 +62,7 @@ function value(v: unknown, t: protobuf.Type, present: (m: protobuf.Message, f: s
   if (t.name === 'Time') {
     const s = Number(String((m as unknown as { seconds?: unknown }).seconds ?? 0));
     if (s === ZERO_TIME_SECONDS || s === 0) return null;
-    return new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return rfc3339(s * 1000);
   }
   if (t.name === 'IntOrString') {
     const x = m as unknown as { type?: unknown; intVal?: number; strVal?: string };

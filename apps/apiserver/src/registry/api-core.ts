@@ -9,6 +9,7 @@ import {
   conflict,
   notFound,
   resourceByName,
+  rfc3339,
   type KubeObject,
   type ObjectList,
   type ResourceInfo,
@@ -20,10 +21,10 @@ import { isStoreError, revisionOf, type Store, type StoreEvent } from '@svcnet/s
 import { parseLabelSelector, matchesRequirements, parseFieldSelector, matchesFieldSelector, SelectorParseError, FieldSelectorParseError } from '@svcnet/selectors';
 import { defaultObject, validateObject, invalidError, FieldError } from '@svcnet/validation';
 import { applyMergePatch, applyStrategicMergePatch, applyJsonPatch, PatchError, type JsonValue, type JsonPatchOperation } from '@svcnet/patch';
-import { PodCIDRAllocator } from '@svcnet/allocators';
+import { PodCIDRAllocator, formatIPv4 } from '@svcnet/allocators';
 import type { Logger } from '@svcnet/observability';
 import { listPrefix, objectKey } from './keys';
-import { carryOverForUpdate, nowRfc3339, sameObject, stampForCreate } from './object-meta';
+import { carryOverForUpdate, sameObject, stampForCreate } from './object-meta';
 import { strategyFor } from './kind-strategies';
 import { ServiceAllocations, allocationOf, emptyAllocation } from './service-allocations';
 import { fieldInvalidError } from './field-errors';
@@ -90,7 +91,7 @@ export class ApiCore {
         }
       }
     }
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    for (const ns of SYSTEM_NAMESPACES) {
       if (!(await this.store.get(`/namespaces/${ns}`))) {
         await this.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       }
@@ -111,9 +112,7 @@ export class ApiCore {
   }
 
   firstServiceIP(): string {
-    const c = this.services.ips.cidr;
-    const n = c.base + 1;
-    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+    return formatIPv4(this.services.ips.cidr.base + 1);
   }
 
   info(resource: string): ResourceInfo {
@@ -251,7 +250,7 @@ export class ApiCore {
     if ((cur.metadata.finalizers?.length ?? 0) > 0) {
       if (cur.metadata.deletionTimestamp) return cur;
       const marked = structuredClone(cur);
-      marked.metadata.deletionTimestamp = nowRfc3339();
+      marked.metadata.deletionTimestamp = rfc3339();
       marked.metadata.deletionGracePeriodSeconds = 0;
       return this.storeUpdate(info, key, cur, marked);
     }
@@ -471,7 +470,7 @@ export class ApiCore {
 
   private markDeleted(obj: KubeObject, grace: number): KubeObject {
     const next = structuredClone(obj);
-    next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    next.metadata.deletionTimestamp = rfc3339(Date.now() + grace * 1000);
     next.metadata.deletionGracePeriodSeconds = grace;
     return next;
   }
@@ -484,7 +483,7 @@ export class ApiCore {
     let marked = ns;
     if (!ns.metadata.deletionTimestamp) {
       const next = structuredClone(ns);
-      next.metadata.deletionTimestamp = nowRfc3339();
+      next.metadata.deletionTimestamp = rfc3339();
       next.metadata.deletionGracePeriodSeconds = 0;
       next.status = { phase: 'Terminating' };
       marked = await this.storeUpdate(this.info('namespaces'), `/namespaces/${name}`, ns, next);

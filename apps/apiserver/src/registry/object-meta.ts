@@ -1,6 +1,6 @@
 // Metadata the apiserver owns: uid, timestamps, generation, generated names.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { KubeObject } from '@svcnet/api-types';
+import { rfc3339, type KubeObject } from '@svcnet/api-types';
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -12,15 +12,12 @@ export function randomNameSuffix(n = 5): string {
   return s;
 }
 
-export function nowRfc3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export function stampForCreate(obj: KubeObject): void {
   const m = obj.metadata;
   if (!m.name && m.generateName) m.name = m.generateName + randomNameSuffix();
   m.uid = randomUUID();
-  m.creationTimestamp = nowRfc3339();
+  m.creationTimestamp = rfc3339();
   delete m.resourceVersion;
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;

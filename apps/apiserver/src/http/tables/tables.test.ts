@@ -1,11 +1,11 @@
 // Table printers: Kubernetes' columns and cell formats, kind by kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '@svcnet/api-types';
+import { rfc3339, type KubeObject } from '@svcnet/api-types';
 import { humanDuration, toTable, wantsTable } from './index';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
-const ago = (s: number) => new Date(NOW - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const ago = (s: number) => rfc3339(NOW - s * 1000);
 const meta = (name: string, ageS = 42, extra: Record<string, unknown> = {}) => ({ name, namespace: 'default', creationTimestamp: ago(ageS), ...extra });
 
 function table(kind: string, obj: Record<string, unknown>) {
