@@ -1,6 +1,6 @@
 // The reconcile loop: Services and Nodes from informers -> IP allocation, finalizer, status,
 // Events -> the desired LbSpecs handed to the data path.
-import type { Informer, ResourceClient } from '@svcnet/api-client';
+import { WorkQueue, type Informer, type ResourceClient } from '@svcnet/api-client';
 import { isApiError } from '@svcnet/api-types';
 import type { Event, Node, Service } from '@svcnet/api-types';
 import type { Logger } from '@svcnet/observability';
@@ -9,7 +9,6 @@ import { EventRecorder } from './events';
 import { IpAllocator } from './ip-allocator';
 import { buildLbSpec, isOurLoadBalancer, LB_FINALIZER, serviceKey, servablePorts, wantsLoadBalancer, type LbSpec } from './lb-spec';
 import type { IpPool } from './pool';
-import { WorkQueue } from './work-queue';
 
 export interface ControllerOptions {
   services: Informer<Service>;
@@ -41,10 +40,13 @@ export class Controller {
   constructor(private readonly o: ControllerOptions) {
     this.allocator = new IpAllocator(o.pool);
     this.events = new EventRecorder(o.eventClient, o.log);
-    this.queue = new WorkQueue(
-      (k) => this.reconcile(k),
-      (k, err) => o.log.warn('reconcile failed, will retry', { service: k, err }),
-    );
+    // one worker: reconciles share the IP allocator and the data plane
+    this.queue = new WorkQueue((k) => this.reconcile(k), {
+      workers: 1,
+      baseDelayMs: 100,
+      maxDelayMs: 5000,
+      onError: (k, err) => o.log.warn('reconcile failed, will retry', { service: k, err: err as Error }),
+    });
   }
 
   /** list everything, take back the IPs Services already show, then reconcile them all */
