@@ -7,9 +7,10 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { startApp } = require('../../libs/test-harness');
 const { ApiClient } = require('../../libs/api-client');
+// the same throwaway etcd the store's tests use (free loopback ports, tmp data dir, cleaned up on exit)
+const { startTestEtcd } = require('../../libs/store/dist/test-etcd');
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [1000] : [1000, 10000];
@@ -17,22 +18,6 @@ const WATCHERS = 50;
 
 function pct(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function startEtcd(dir) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = spawn('etcd', ['--data-dir', dir, '--listen-client-urls', `http://127.0.0.1:${port}`, '--advertise-client-urls', `http://127.0.0.1:${port}`, '--listen-peer-urls', `http://127.0.0.1:${port + 1}`, '--quota-backend-bytes', String(4 * 1024 ** 3)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (res.ok) return { url: `http://127.0.0.1:${port}`, proc };
-    } catch {}
-  }
-  proc.kill('SIGKILL');
-  throw new Error('etcd did not start: ' + err.slice(-2000));
 }
 
 const svc = (ns, i) => ({ metadata: { name: `s${i}`, namespace: ns }, spec: { selector: { app: `a${i}` }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
@@ -124,8 +109,8 @@ async function measure(label, storage) {
     process.stderr.write('measuring the embedded store...\n');
     const file = await measure('embedded', `file:${path.join(tmp, 'file')}`);
     process.stderr.write('measuring etcd (baseline)...\n');
-    etcd = await startEtcd(path.join(tmp, 'etcd'));
-    const base = await measure('etcd', `etcd:${etcd.url}`);
+    etcd = await startTestEtcd();
+    const base = await measure('etcd', `etcd:${etcd.endpoint}`);
     const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
     console.log(`\napiserver benchmark (${quick ? 'quick' : 'full'}), ${new Date().toISOString()}`);
     console.log(['metric'.padEnd(46), 'embedded'.padStart(12), 'etcd'.padStart(12), 'ratio'.padStart(8)].join(' '));
@@ -137,8 +122,7 @@ async function measure(label, storage) {
     }
     console.log('ratio > 1: the embedded store is better than the etcd baseline');
   } finally {
-    if (etcd) etcd.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    if (etcd) await etcd.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 })().catch((e) => {
