@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseFlags } from '@svcnet/observability';
+import { announceReady, findReadyLine, parseFlags } from '@svcnet/observability';
 import { ApiClient } from '@svcnet/api-client';
 import type { Endpoints, Service } from '@svcnet/api-types';
 import { ApiError } from '@svcnet/api-types';
@@ -170,7 +170,7 @@ async function up(f: Flags): Promise<void> {
     const kubeconfig = http ? path.join(pki, 'admin.kubeconfig') : undefined;
     record(kubeconfig);
     printWelcome(t, progress.total(), kubeconfig);
-    if (process.env.SVCNET_DETACHED === '1') process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+    if (process.env.SVCNET_DETACHED === '1') announceReady({ component: 'local-cluster' });
   } catch (e) {
     process.stdout.write(`!! ${(e as Error).message}\n`);
     await teardown('start failed');
@@ -246,7 +246,7 @@ async function detach(f: Flags): Promise<void> {
       fs.appendFileSync(logFile, s);
       buf += s;
       for (const line of s.split('\n')) if (line && !line.startsWith('{')) process.stdout.write(line + '\n');
-      if (buf.includes('{"ready":true}')) resolve();
+      if (findReadyLine(buf)) resolve();
     });
     child.on('exit', (code) => reject(new Error(`svcnet up exited with ${code}; see ${logFile}`)));
   });

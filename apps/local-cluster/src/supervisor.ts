@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findReadyLine } from '@svcnet/observability';
 
 export interface ManagedProcess {
   name: string;
@@ -47,21 +48,13 @@ export class Supervisor {
         fs.appendFileSync(logFile, d);
         if (done) return;
         buf += d.toString();
-        for (const line of buf.split('\n')) {
-          if (!line.startsWith('{')) continue;
-          try {
-            const j = JSON.parse(line);
-            if (j.ready) {
-              done = true;
-              clearTimeout(timer);
-              const p: ManagedProcess = { name: spec.name, pid: child.pid!, logFile, child, ready: j };
-              this.procs.push(p);
-              resolve(p);
-              return;
-            }
-          } catch {
-            /* partial line */
-          }
+        const ready = findReadyLine(buf);
+        if (ready) {
+          done = true;
+          clearTimeout(timer);
+          const p: ManagedProcess = { name: spec.name, pid: child.pid!, logFile, child, ready };
+          this.procs.push(p);
+          resolve(p);
         }
       });
       child.on('exit', (code) => {

@@ -7,6 +7,20 @@ export function announceReady(fields: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ready: true, ...fields }) + '\n');
 }
 
+/** The ready line announceReady wrote, if it is in this stdout text (partial lines are skipped). */
+export function findReadyLine(stdout: string): Record<string, unknown> | undefined {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const j = JSON.parse(line) as Record<string, unknown>;
+      if (j.ready) return j;
+    } catch {
+      /* partial line */
+    }
+  }
+  return undefined;
+}
+
 /** Runs stop once on the first SIGTERM or SIGINT, then exits 0. */
 export function onShutdown(log: Logger, stop: () => Promise<void> | void): void {
   let stopping = false;

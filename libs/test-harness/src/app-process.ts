@@ -2,6 +2,7 @@
 // (a JSON line with "ready": true on stdout), and stops it by pid — also kill -9 for crash tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { findReadyLine } from '@svcnet/observability';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -62,18 +63,10 @@ export function startApp(opts: StartAppOptions): Promise<AppProcess> {
     proc.stderr!.on('data', check);
     proc.stdout!.on('data', (d) => {
       stdout += d.toString();
-      for (const line of stdout.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        try {
-          const j = JSON.parse(line);
-          if (j.ready) {
-            clearTimeout(timer);
-            resolve(handle(j));
-            return;
-          }
-        } catch {
-          /* partial line */
-        }
+      const ready = findReadyLine(stdout);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(handle(ready));
       }
     });
     proc.on('exit', (code) => {
