@@ -12,6 +12,10 @@ import { createNetwork, destroyNetwork } from './network-setup';
 import { Supervisor, alive, stopPid } from './supervisor';
 import { readState, removeState, writeState } from './cluster-state';
 import { Progress } from './progress';
+import { loadImages } from './image-load';
+import { nodeRuntimePaths, startNodeRuntime, stopNodeRuntime } from './node-runtime';
+import { buildStandins, publishStandins, startRegistry, type RegistryHandle } from '@svcnet/local-registry';
+import type { ContainerdProcess } from '@svcnet/containerd';
 
 const REPO = path.resolve(__dirname, '../../..');
 const appMain = (app: string) => path.join(REPO, 'apps', app, 'dist', 'main.js');
@@ -31,7 +35,8 @@ type Flags = Record<keyof typeof FLAGS, string>;
 
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
-  const f = parseFlags(FLAGS, rest) as Flags;
+  const positional = rest.filter((a) => !a.startsWith('--'));
+  const f = parseFlags(FLAGS, rest.filter((a) => a.startsWith('--'))) as Flags;
   if (process.getuid?.() !== 0) throw new Error('svcnet needs root (network namespaces, nftables)');
   switch (cmd) {
     case 'up':
@@ -40,8 +45,11 @@ async function main(): Promise<void> {
       return down(f);
     case 'status':
       return status(f);
+    case 'images':
+      if (positional[0] !== 'load') throw new Error('usage: svcnet images load <image archive>...');
+      return imagesLoad(f, positional.slice(1));
     default:
-      process.stdout.write('usage: svcnet up [--detach] | down [--purge] | status   (flags: --help)\n');
+      process.stdout.write('usage: svcnet up [--detach] | down [--purge] | status | images load <archive>...   (flags: --help)\n');
       process.exit(cmd ? 2 : 0);
   }
 }
@@ -74,6 +82,8 @@ async function up(f: Flags): Promise<void> {
   const tlsFor = (app: string) => [`--tls-ca-file=${pki}/ca.crt`, `--tls-cert-file=${pki}/${app}.crt`, `--tls-private-key-file=${pki}/${app}.key`];
   const apiFlags = (app: string) => [`--apiserver=${sock}`, ...tlsFor(app)];
   let shuttingDown = false;
+  const runtimes = new Map<string, ContainerdProcess>();
+  let registry: RegistryHandle | undefined;
   const sup = new Supervisor(path.join(runDir, 'logs'), (p, code) => {
     if (!shuttingDown) process.stdout.write(`!! ${p.name} exited (${code}); see ${p.logFile}\n`);
   });
@@ -82,7 +92,11 @@ async function up(f: Flags): Promise<void> {
       supervisorPid: process.pid,
       prefix: t.prefix,
       nodes: t.nodes.length,
-      processes: sup.procs.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
+      processes: [
+        ...sup.procs.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
+        ...[...runtimes].map(([node, c]) => ({ name: `containerd-${node}`, pid: c.pid, logFile: path.join(runDir, 'logs', `containerd-${node}.log`) })),
+        ...(registry ? [{ name: 'registry', pid: registry.pid, logFile: path.join(runDir, 'logs', 'registry.log') }] : []),
+      ],
       kubeconfig,
       startedAt: new Date().toISOString(),
     });
@@ -93,6 +107,11 @@ async function up(f: Flags): Promise<void> {
     const p = new Progress();
     await sup.stopAll();
     p.step('processes stopped');
+    for (const n of t.nodes) {
+      await stopNodeRuntime(nodeRuntimePaths(stateDir, runDir, n), runtimes.get(n.name));
+      p.step(`containerd ${n.name} stopped, its pods removed`);
+    }
+    await registry?.stop();
     await destroyNetwork(t, (m) => p.step(m));
     removeState(runDir);
     fs.rmSync(sock.slice('unix://'.length), { force: true });
@@ -103,7 +122,20 @@ async function up(f: Flags): Promise<void> {
   process.on('SIGTERM', () => void teardown('SIGTERM'));
 
   try {
+    // the stand-ins for the tutorials' images, built from Debian packages (cached after the first run)
+    const layout = await buildStandins({ onLine: (l) => progress.step(`stand-in images: ${l}`) });
     await createNetwork(t, (m) => progress.step(m));
+    record();
+    const registryAddr = `${t.registryIP}:5000`;
+    registry = await startRegistry({
+      listen: registryAddr,
+      storageDir: path.join(stateDir, 'registry'),
+      configPath: path.join(runDir, 'registry.yml'),
+      logFile: path.join(runDir, 'logs', 'registry.log'),
+      netnsPath: `/run/netns/${t.lanNetns}`,
+    });
+    const pub = await publishStandins({ layoutDir: layout, registry: registryAddr, netnsPath: `/run/netns/${t.lanNetns}` });
+    progress.step(`local registry ${registryAddr}: ${pub.copied} stand-in images pushed, ${pub.upToDate} up to date`);
     record();
     const http = apiPort !== '0';
     const apiserver = await sup.start({
@@ -142,6 +174,10 @@ async function up(f: Flags): Promise<void> {
     progress.step(`dns ready on ${t.dnsIP}:53`);
     record();
     for (const n of t.nodes) {
+      const rt = nodeRuntimePaths(stateDir, runDir, n);
+      runtimes.set(n.name, await startNodeRuntime(n, rt, `http://${registryAddr}`));
+      progress.step(`containerd ${n.name} ready (${rt.socket})`);
+      record();
       await sup.start({
         name: `node-agent-${n.name}`,
         argv: [
@@ -152,7 +188,10 @@ async function up(f: Flags): Promise<void> {
           `--node-ip=${n.ip}`,
           `--cluster-dns=${t.clusterDnsServiceIP}`,
           `--state-dir=${path.join(stateDir, 'nodes', n.name)}`,
-          `--netns-prefix=${t.prefix}-${n.name}-`,
+          `--container-runtime-endpoint=unix://${rt.socket}`,
+          `--runtime-state-dir=${rt.state}`,
+          `--cni-bin-dir=${rt.cniBin}`,
+          `--cni-conf-dir=${rt.cniConf}`,
           `--kubelet-socket=${path.join(runDir, `kubelet-${n.name}.sock`)}`,
           '--health-port=0',
         ],
@@ -266,7 +305,11 @@ async function down(f: Flags): Promise<void> {
   }
   // Whatever is left (supervisor killed -9, or it timed out): stop our pids, remove our namespaces.
   const left = readState(f['run-dir']);
-  for (const p of left?.processes ?? []) await stopPid(p.pid, 3000);
+  for (const p of (left?.processes ?? []).filter((x) => !x.name.startsWith('containerd-'))) await stopPid(p.pid, 3000);
+  for (const n of localTopology(left?.nodes ?? Number(f.nodes), left?.prefix ?? t.prefix).nodes) {
+    const c = left?.processes.find((x) => x.name === `containerd-${n.name}`);
+    await stopNodeRuntime(nodeRuntimePaths(f['state-dir'], f['run-dir'], n), c && alive(c.pid) ? { pid: c.pid } : undefined);
+  }
   await destroyNetwork(localTopology(left?.nodes ?? Number(f.nodes), left?.prefix ?? t.prefix), (m) => progress.step(m));
   removeState(f['run-dir']);
   fs.rmSync(path.join(f['run-dir'], 'apiserver.sock'), { force: true });
@@ -275,6 +318,13 @@ async function down(f: Flags): Promise<void> {
     progress.step(`removed ${f['state-dir']}`);
   }
   progress.step(`svcnet is down (${progress.total()})`);
+}
+
+async function imagesLoad(f: Flags, archives: string[]): Promise<void> {
+  const st = readState(f['run-dir']);
+  if (!st || !alive(st.supervisorPid)) throw new Error('svcnet is not running (start it with "svcnet up")');
+  const nodes = localTopology(st.nodes, st.prefix).nodes;
+  await loadImages(archives, nodes.map((n) => ({ node: n.name, socket: nodeRuntimePaths(f['state-dir'], f['run-dir'], n).socket })), (m) => process.stdout.write(`${m}\n`));
 }
 
 async function status(f: Flags): Promise<void> {

@@ -11,6 +11,7 @@ export async function createNetwork(t: LocalTopology, step: (msg: string) => voi
   await addBridge(t.lanNetns, t.lanBridge);
   await addAddress(t.lanNetns, t.lanBridge, `${t.lanGateway}/24`);
   await addAddress(t.lanNetns, t.lanBridge, `${t.dnsIP}/32`);
+  await addAddress(t.lanNetns, t.lanBridge, `${t.registryIP}/32`);
   await linkUp(t.lanNetns, t.lanBridge);
   await setSysctl(t.lanNetns, 'net.ipv4.ip_forward', 1);
 

@@ -17,6 +17,7 @@ export interface LocalTopology {
   lanGateway: string; // on the bridge; the nodes' default route
   lanCidr: string;
   dnsIP: string; // the DNS app listens here, inside the lan namespace
+  registryIP: string; // the local OCI registry of stand-in images, inside the lan namespace
   clientNetns: string;
   clientIP: string;
   clientGateway: string;
@@ -38,6 +39,7 @@ export function localTopology(nodeCount = 2, prefix = 'svcnet'): LocalTopology {
     lanGateway: '172.30.0.1',
     lanCidr: '172.30.0.0/24',
     dnsIP: '172.30.0.2',
+    registryIP: '172.30.0.3',
     clientNetns: `${prefix}-client`,
     clientIP: '172.31.0.2',
     clientGateway: '172.31.0.1',

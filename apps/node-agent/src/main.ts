@@ -1,24 +1,30 @@
-// svcnet node-agent: registers the Node, runs the pods bound to it in network namespaces on
-// the node bridge, routes to other nodes' pod CIDRs, serves container logs (pod half), and
-// programs Services into nftables (proxy half, src/proxy/).
+// svcnet node-agent: registers the Node, runs the pods bound to it as containers through CRI
+// (containerd; pod networking by the svcnet-bridge CNI plugin), routes to other nodes' pod
+// CIDRs, serves logs/exec/attach (kubelet half, src/kubelet/), and programs Services into
+// nftables (proxy half, src/proxy/).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
-import type { EndpointSlice, Node, Pod, Service } from '@svcnet/api-types';
+import type { ConfigMap, EndpointSlice, Event, Node, Pod, Secret, Service } from '@svcnet/api-types';
 import { Registry, createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { hostMountNamespacePid, reexecInMountNamespaceOf } from './host-mount-ns';
 import { hostFacts } from './node-object';
 import { NodeRegistration } from './node-registration';
 import { NodeRoutes } from './node-routes';
-import { handleContainerLogs } from './pods/container-logs';
-import { attachExecServer } from './pods/exec-server';
-import { parseNameservers } from './pods/dns-files';
-import { defaultNetnsPrefix } from './pods/pod-names';
-import { PodController } from './pods/pod-controller';
-import { PodRuntime } from './pods/pod-runtime';
-import { serviceEnv } from './pods/service-env';
+import { EventRecorder } from '@svcnet/api-client';
+import { CriClient } from '@svcnet/cri-client';
+import { renderCniConfList } from './cni/cni-config';
+import { installCniPlugin } from './cni/install';
+import { handleContainerLogs } from './kubelet/container-logs';
+import { attachExecServer } from './kubelet/exec-server';
+import { parseNameservers, parseSearches } from './kubelet/dns-files';
+import { Kubelet } from './kubelet/kubelet';
+import { PodController } from './kubelet/pod-controller';
+import { serviceEnv } from './kubelet/service-env';
+import { stdinFifo } from './kubelet/container-stdin';
+import { enableForwarding } from './node-routes';
 import { createProxy, type Proxy } from './proxy/proxy';
 import { PROXY_FLAGS } from './proxy/proxy-flags';
 
@@ -28,9 +34,12 @@ const FLAGS = {
   'node-ip': { default: '', help: 'InternalIP of this node (default: the first non-loopback IPv4 address of the current netns)' },
   'cluster-dns': { default: '10.96.0.10', help: 'cluster DNS service IP(s), comma separated, written into pods resolv.conf' },
   'cluster-domain': { default: 'cluster.local', help: 'cluster DNS domain' },
-  'state-dir': { default: '', help: 'pod state (records, logs, resolv.conf); default /var/lib/svcnet/node-agent/<node-name>' },
-  'bridge-name': { default: 'svcnet0', help: 'bridge the pods are attached to' },
-  'netns-prefix': { default: '', help: 'prefix of pod netns names (default svcnet-<node-name>-)' },
+  'state-dir': { default: '', help: 'pod volumes, hosts files, container logs, CNI IPAM; default /var/lib/svcnet/node-agent/<node-name>' },
+  'container-runtime-endpoint': { default: 'unix:///run/containerd/containerd.sock', help: 'CRI endpoint of the container runtime (containerd)' },
+  'runtime-state-dir': { default: '/run/containerd', help: "containerd's state directory (containers' stdin FIFOs for attach)" },
+  'cni-bin-dir': { default: '', help: 'CNI plugin directory containerd is configured with; the agent installs svcnet-bridge and loopback there (default <state-dir>/cni/bin)' },
+  'cni-conf-dir': { default: '', help: 'CNI config directory containerd is configured with; the agent writes 10-svcnet.conflist there (default <state-dir>/cni/net.d)' },
+  'bridge-name': { default: 'svcnet0', help: 'bridge the pods are attached to (by the svcnet-bridge CNI plugin)' },
   'pod-cidr': { default: '', help: 'use this pod CIDR instead of waiting for the apiserver to assign spec.podCIDR' },
   'health-port': { default: '10248', help: 'port of /healthz /readyz /metrics (0 = any free port)' },
   'health-host': { default: '127.0.0.1', help: 'address of /healthz /readyz /metrics' },
@@ -83,21 +92,43 @@ async function main(): Promise<void> {
   const podInformer = createInformer(pods, { fieldSelector: `spec.nodeName=${nodeName}`, onError: (err, phase) => log.warn('informer error', { resource: 'pods', phase, err }) });
   const nodeInformer = createInformer(nodes, { onError: (err, phase) => log.warn('informer error', { resource: 'nodes', phase, err }) });
 
-  let hostNameservers: string[] = [];
+  let hostResolv = '';
   try {
-    hostNameservers = parseNameservers(fs.readFileSync('/etc/resolv.conf', 'utf8'));
+    hostResolv = fs.readFileSync('/etc/resolv.conf', 'utf8');
   } catch {
     /* none */
   }
-  const runtime = new PodRuntime({
+  const stateDir = flags['state-dir'] || path.join('/var/lib/svcnet/node-agent', nodeName);
+  // pod networking: containerd calls the svcnet-bridge CNI plugin for every sandbox
+  await enableForwarding();
+  installCniPlugin({
+    binDir: flags['cni-bin-dir'] || path.join(stateDir, 'cni', 'bin'),
+    confDir: flags['cni-conf-dir'] || path.join(stateDir, 'cni', 'net.d'),
+    conflist: renderCniConfList({ name: 'svcnet', bridge: flags['bridge-name'], subnet: podCIDR, dataDir: path.join(stateDir, 'cni', 'ipam'), logFile: path.join(stateDir, 'cni', 'cni.log') }),
+  });
+  const cri = new CriClient({ endpoint: flags['container-runtime-endpoint'] });
+  const runtimeVersion = await cri.version();
+  registration.setRuntime(`${runtimeVersion.runtimeName}://${runtimeVersion.runtimeVersion}`, async () =>
+    (await cri.listImages()).map((i) => ({ names: [...(i.repoTags ?? []), ...(i.repoDigests ?? [])], sizeBytes: Number(i.size ?? 0) })),
+  );
+  const configMapInformer = createInformer(client.resource<ConfigMap>('configmaps'), { onError: (err, phase) => log.warn('informer error', { resource: 'configmaps', phase, err }) });
+  const secretInformer = createInformer(client.resource<Secret>('secrets'), { onError: (err, phase) => log.warn('informer error', { resource: 'secrets', phase, err }) });
+  await Promise.all([configMapInformer.start(), secretInformer.start()]);
+  const events = new EventRecorder(client.resource<Event>('events'), { component: 'kubelet', host: nodeName }, (err) => log.debug('event write failed', { err: (err as Error).message }));
+  const runtime = new Kubelet({
     nodeName,
     nodeIP,
-    podCIDR,
-    stateDir: flags['state-dir'] || path.join('/var/lib/svcnet/node-agent', nodeName),
-    bridgeName: flags['bridge-name'],
-    netnsPrefix: flags['netns-prefix'] || defaultNetnsPrefix(nodeName),
-    dns: { clusterDNS: flags['cluster-dns'].split(',').filter(Boolean), clusterDomain: flags['cluster-domain'], hostNameservers },
+    stateDir,
+    cri,
+    events,
+    dns: { clusterDNS: flags['cluster-dns'].split(',').filter(Boolean), clusterDomain: flags['cluster-domain'], hostNameservers: parseNameservers(hostResolv), hostSearches: parseSearches(hostResolv) },
     log,
+    sources: {
+      configMap: (ns, name) => configMapInformer.get(ns, name),
+      secret: (ns, name) => secretInformer.get(ns, name),
+      nodeAllocatable: { cpu: os.cpus().length, memory: os.totalmem() },
+    },
+    pullSecrets: (ns, names) => names.map((n) => secretInformer.get(ns, n)).filter((s): s is Secret => !!s),
     serviceEnv: (ns, links) => serviceEnv(serviceInformer.list(), ns, links),
     onChange: (uid) => controller?.onRuntimeChange(uid),
   });
@@ -128,29 +159,37 @@ async function main(): Promise<void> {
     await proxy.prepare();
   }
 
+  const pickContainer = (ns: string, name: string, container: string | undefined): { pod: Pod; container: string } | { error: string; code?: number } => {
+    const pod = controller!.findPod(ns, name);
+    if (!pod) return { error: `pods "${name}" not found` };
+    const names = pod.spec.containers.map((c) => c.name);
+    const c = container ?? (names.length === 1 ? names[0] : undefined);
+    if (!c) return { error: `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`, code: 400 };
+    if (!names.includes(c) && !(pod.spec.initContainers ?? []).some((x) => x.name === c)) return { error: `container ${c} is not valid for pod ${name}`, code: 400 };
+    return { pod, container: c };
+  };
   const logsServer = http.createServer((req, res) =>
     handleContainerLogs(req, res, {
-      logFile: (ns, name, container) => {
-        const pod = controller!.findPod(ns, name);
-        if (!pod) return { error: `pods "${name}" not found` };
-        const names = pod.spec.containers.map((c) => c.name);
-        const c = container ?? (names.length === 1 ? names[0] : undefined);
-        if (!c) return { error: `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]` };
-        if (!names.includes(c)) return { error: `container ${c} is not valid for pod ${name}` };
-        return { path: runtime.logPath(pod.metadata.uid!, c) };
+      logFile: (ns, name, container, previous) => {
+        const t = pickContainer(ns, name, container);
+        if ('error' in t) return t;
+        const uid = t.pod.metadata.uid!;
+        const st = runtime.container(uid, t.container, previous);
+        if (!st?.logPath) return previous ? { error: `previous terminated container "${t.container}" in pod "${name}" not found`, code: 400 } : { error: `container "${t.container}" in pod "${name}" is waiting to start: ContainerCreating`, code: 400 };
+        return { path: st.logPath, running: () => runtime.container(uid, t.container)?.id === st.id && runtime.container(uid, t.container)?.state === 'CONTAINER_RUNNING' };
       },
     }),
   );
   // exec/attach (WebSocket, v5.channel.k8s.io) for kubectl, proxied by the apiserver
   attachExecServer(logsServer, {
     target: (ns, name, container) => {
-      const pod = controller!.findPod(ns, name);
-      if (!pod) return { error: `pods "${name}" not found` };
-      const c = container ?? (pod.spec.containers.length === 1 ? pod.spec.containers[0].name : undefined);
-      const pid = c ? runtime.containerPid(pod.metadata.uid!, c) : undefined;
-      if (!c || !pid) return { error: `container not found ("${c ?? ''}")` };
-      const spec = pod.spec.containers.find((x) => x.name === c);
-      return { pid, logPath: runtime.logPath(pod.metadata.uid!, c), stdinPath: runtime.stdinPath(pod.metadata.uid!, c), fromStart: !!spec?.stdinOnce };
+      const t = pickContainer(ns, name, container);
+      if ('error' in t) return t;
+      const st = runtime.container(t.pod.metadata.uid!, t.container);
+      const pid = st ? runtime.runtime.pidOf(st.id) : undefined;
+      if (!st || !pid) return { error: `container not found ("${t.container}")` };
+      const spec = t.pod.spec.containers.find((x) => x.name === t.container);
+      return { pid, logPath: st.logPath ?? '', stdinPath: spec?.stdin ? stdinFifo(flags['runtime-state-dir'], st.id) : undefined, fromStart: !!spec?.stdinOnce };
     },
   }, log);
   const kubeletPort = await new Promise<number>((resolve, reject) => {
@@ -177,6 +216,9 @@ async function main(): Promise<void> {
     controller?.stop();
     nodeInformer.stop();
     runtime.shutdown();
+    configMapInformer.stop();
+    secretInformer.stop();
+    cri.close();
     logsServer.close();
     await health.close();
     client.close();

@@ -1,137 +1,246 @@
-// Integration: the real apiserver process and the real node-agent process (in a "node" netns
-// this test creates), talking gRPC over a unix socket (sockets cross network namespaces).
+// Integration: the real apiserver, and the real node-agent driving a real containerd through
+// CRI in a "node" netns this test creates. Pods are containers: their own root file system,
+// PID 1 and hostname; env and volumes from ConfigMaps and Secrets; restarts, OOM kills, pull
+// failures and probes as the kubelet reports them; an agent restart adopts running containers.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { ApiClient } from '@svcnet/api-client';
-import type { Namespace, Node, Pod, Service } from '@svcnet/api-types';
+import type { ConfigMap, Container, Event, Namespace, Node, Pod, Secret } from '@svcnet/api-types';
 import { startApp, waitFor, type AppProcess } from '@svcnet/test-harness';
+import { ContainerdNode, TEST_IMAGE } from './testing/containerd-node';
 
 const suffix = randomBytes(3).toString('hex');
-const nodeNs = `svt-it-${suffix}`;
-const podPrefix = `svti${suffix}-`;
 const work = `/var/tmp/svcnet-it-${suffix}`;
 const sock = `unix://${work}/api.sock`;
+const NS = 'it';
 const nodeName = `it-node-${suffix}`;
 let api: AppProcess | undefined;
-let agent: AppProcess | undefined;
 let client: ApiClient;
-
-const sh = (cmd: string, args: string[], allowFail = false): string => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 15000, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    if (allowFail) return '';
-    throw e;
-  }
-};
-const inNode = (...args: string[]) => sh('ip', ['netns', 'exec', nodeNs, ...args]);
-const podNetns = () =>
-  sh('ip', ['netns', 'list'])
-    .split('\n')
-    .map((l) => l.split(' ')[0])
-    .filter((n) => n.startsWith(podPrefix));
+let node: ContainerdNode;
 
 before(async () => {
   fs.mkdirSync(work, { recursive: true });
-  sh('ip', ['netns', 'add', nodeNs]);
-  sh('ip', ['-n', nodeNs, 'link', 'set', 'lo', 'up']);
   api = await startApp({ app: 'apiserver', args: [`--storage=file:${work}/data`, `--grpc-listen=${sock}`, '--insecure', '--health-port=0', '--bookmark-interval=1'] });
   client = new ApiClient({ address: sock, insecure: true, timeoutMs: 10000 });
-  await client
-    .resource<Namespace>('namespaces')
-    .create({ metadata: { name: 'it' } })
-    .catch(() => undefined);
-  await client.resource<Service>('services').create({ metadata: { namespace: 'it', name: 'my-web' }, spec: { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], selector: { app: 'x' } } });
-  agent = await startApp({
-    app: 'node-agent',
-    // started like local mode does; the agent moves itself to the launcher's mount namespace
-    prefix: ['ip', 'netns', 'exec', nodeNs],
-    args: [
-      `--apiserver=${sock}`,
-      '--insecure',
-      `--node-name=${nodeName}`,
-      '--node-ip=192.168.79.1',
-      `--state-dir=${work}/state`,
-      `--netns-prefix=${podPrefix}`,
-      '--health-port=0',
-      '--kubelet-port=0',
-      '--heartbeat-interval=1',
-      '--cluster-dns=10.96.0.10',
-    ],
-    readyTimeoutMs: 30000,
-  });
+  await client.resource<Namespace>('namespaces').create({ metadata: { name: NS } }).catch(() => undefined);
+  node = new ContainerdNode({ nodeName, nodeIP: '192.168.79.1', apiserver: sock, podCIDR: '10.244.79.0/24' });
+  await node.start();
 });
 
 after(async () => {
-  await agent?.stop();
+  await node?.cleanup();
   client?.close();
   await api?.stop();
-  // the agent leaves pods running by design; kill what is left in our pod netns by pid
-  for (const ns of podNetns()) {
-    for (const pid of sh('ip', ['netns', 'pids', ns], true).split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    sh('ip', ['netns', 'del', ns], true);
-  }
-  sh('ip', ['netns', 'del', nodeNs], true);
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('the agent registers its Node with a podCIDR and keeps the heartbeat going', async () => {
-  const node = await client.resource<Node>('nodes').get(undefined, nodeName);
-  assert.match(node.spec!.podCIDR!, /^\d+\.\d+\.\d+\.0\/24$/);
-  assert.deepEqual(node.status!.addresses![0], { type: 'InternalIP', address: '192.168.79.1' });
-  const hb1 = node.status!.conditions!.find((c) => c.type === 'Ready')!;
-  assert.equal(hb1.status, 'True');
-  await waitFor('a newer heartbeat', async () => {
-    const n = await client.resource<Node>('nodes').get(undefined, nodeName);
-    const hb = n.status!.conditions!.find((c) => c.type === 'Ready')!;
-    return hb.lastHeartbeatTime !== hb1.lastHeartbeatTime;
+const pods = () => client.resource<Pod>('pods');
+
+async function runPod(name: string, containers: Partial<Container>[], spec: Partial<Pod['spec']> = {}): Promise<Pod> {
+  await pods().create({
+    metadata: { name, namespace: NS },
+    spec: { nodeName, terminationGracePeriodSeconds: 1, ...spec, containers: containers.map((c, i) => ({ name: `c${i}`, image: TEST_IMAGE, ...c })) as Container[] },
   });
-  // the bridge carries the first address of the podCIDR
-  const gw = node.spec!.podCIDR!.replace(/\.0\/24$/, '.1');
-  assert.match(inNode('ip', '-4', 'addr', 'show', 'dev', 'svcnet0'), new RegExp(`inet ${gw.replace(/\./g, '\\.')}/24`));
+  return pods().get(NS, name);
+}
+
+async function podWhere(name: string, what: string, ok: (p: Pod) => boolean, timeoutMs = 60_000): Promise<Pod> {
+  let last: Pod | undefined;
+  try {
+    await waitFor(`${name}: ${what}`, async () => ok((last = await pods().get(NS, name))), timeoutMs);
+  } catch (e) {
+    (e as Error).message += `\nlast status: ${JSON.stringify(last?.status)}\n${node.logs()}`;
+    throw e;
+  }
+  return last!;
+}
+
+const running = (p: Pod) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.every((c) => c.ready);
+
+/** GET on the agent's kubelet endpoint (logs), over its unix socket */
+function kubeletGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ socketPath: `${node.work}/kubelet.sock`, path }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function events(name: string): Promise<Event[]> {
+  return (await client.resource<Event>('events').list({ namespace: NS })).items.filter((e) => e.involvedObject.name === name);
+}
+
+/** runs a command in a pod's container through the pod's exec endpoint: here through the
+ *  container's pid, as kubectl exec does (kubectl itself is exercised by the local-mode test) */
+function containerPid(p: Pod): number {
+  const id = p.status!.containerStatuses![0].containerID!.replace('containerd://', '');
+  const out = node.inNode('ctr', ['-a', node.socket, '-n', 'k8s.io', 'task', 'ls']);
+  const line = out.split('\n').find((l) => l.startsWith(id));
+  return Number(line!.trim().split(/\s+/)[1]);
+}
+
+test('the agent registers its Node with the runtime version and images', async () => {
+  const n = await waitFor('containerRuntimeVersion', async () => {
+    const x = await client.resource<Node>('nodes').get(undefined, nodeName);
+    return x.status?.nodeInfo?.containerRuntimeVersion ? x : undefined;
+  });
+  assert.match(n.status!.nodeInfo!.containerRuntimeVersion!, /^containerd:\/\/1\./);
+  await waitFor('status.images', async () => !!(await client.resource<Node>('nodes').get(undefined, nodeName)).status?.images?.some((i) => i.names?.includes(TEST_IMAGE)), 15_000);
 });
 
-test('a pod bound to the node runs, gets its status written, serves, logs, and is deleted gracefully', async () => {
-  const pods = client.resource<Pod>('pods');
-  await pods.create({
-    metadata: { namespace: 'it', name: 'who' },
-    spec: { nodeName, containers: [{ name: 'whoami', image: 'traefik/whoami', readinessProbe: { httpGet: { path: '/health', port: 80 }, periodSeconds: 1 } }], terminationGracePeriodSeconds: 5 },
-  });
-  const running = await waitFor('pod Ready', async () => {
-    const p = await pods.get('it', 'who');
-    return p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? p : undefined;
-  });
-  assert.equal(running.status!.phase, 'Running');
-  assert.equal(running.status!.hostIP, '192.168.79.1');
-  assert.ok(running.status!.startTime);
-  assert.equal(running.status!.containerStatuses![0].ready, true);
-  const ip = running.status!.podIP!;
-  assert.match(inNode('curl', '-sS', '--max-time', '3', `http://${ip}/`), /^Hostname: who$/m);
+test('a pod is a container: own root, PID 1 and hostname; node files invisible; logs', async () => {
+  await runPod('iso', [{ command: ['sh', '-c', 'echo started; hostname; cat /etc/resolv.conf; ls -d /var/tmp/svcnet-* 2>/dev/null | wc -l; exec sleep 3600'] }]);
+  const p = await podWhere('iso', 'running', running);
+  const cs = p.status!.containerStatuses![0];
+  assert.match(cs.containerID!, /^containerd:\/\/[0-9a-f]{64}$/);
+  assert.ok(cs.imageID, 'imageID reported');
+  assert.match(p.status!.podIP!, /^10\.244\.79\./);
+  const pid = containerPid(p);
+  // PID 1 in the container's own PID namespace is the container's process
+  assert.equal(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0], 'sleep');
+  assert.notEqual(fs.readlinkSync(`/proc/${pid}/ns/pid`), fs.readlinkSync('/proc/self/ns/pid'));
+  assert.notEqual(fs.readlinkSync(`/proc/${pid}/ns/mnt`), fs.readlinkSync('/proc/self/ns/mnt'));
+  // the node's files (this test's work dir, the agent's state) do not exist in the container's root
+  assert.equal(fs.existsSync(`/proc/${pid}/root${work}`), false);
+  assert.equal(fs.existsSync(`/proc/${pid}/root/bin/busybox`), true);
+  await waitFor('logs', async () => (await kubeletGet(`/containerLogs/${NS}/iso/c0`)).body.includes('started'), 10_000);
+  const logs = (await kubeletGet(`/containerLogs/${NS}/iso/c0`)).body.split('\n');
+  assert.deepEqual(logs.slice(0, 2), ['started', 'iso']);
+  assert.ok(logs.includes('nameserver 10.96.0.10'), logs.join('\n'));
+  assert.ok(logs.includes('search it.svc.cluster.local svc.cluster.local cluster.local'));
+  // the node's /var/tmp (this test's work dirs) is not the container's
+  assert.ok(logs.includes('0'), logs.join('\n'));
+  const ts = (await kubeletGet(`/containerLogs/${NS}/iso/c0?timestamps=true&tailLines=1`)).body;
+  assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z \S/);
+});
 
-  // env vars from the Service, resolv.conf for the namespace, and logs through the kubelet port
-  await pods.create({
-    metadata: { namespace: 'it', name: 'printer' },
-    spec: { nodeName, restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo "svc=$MY_WEB_SERVICE_HOST:$MY_WEB_SERVICE_PORT_HTTP"; cat /etc/resolv.conf'] }] },
-  });
-  const svc = await client.resource<Service>('services').get('it', 'my-web');
-  await waitFor('printer Succeeded', async () => (await pods.get('it', 'printer')).status?.phase === 'Succeeded');
-  const kubeletPort = agent!.ready.kubeletPort as number;
-  const logs = inNode('curl', '-sS', '--max-time', '3', `http://127.0.0.1:${kubeletPort}/containerLogs/it/printer/c`);
-  assert.equal(logs, `svc=${svc.spec.clusterIP}:8080\nnameserver 10.96.0.10\nsearch it.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`);
+test('env and volumes from ConfigMaps and Secrets, downward API and emptyDir', async () => {
+  await client.resource<ConfigMap>('configmaps').create({ metadata: { name: 'cfg', namespace: NS }, data: { greeting: 'hello', 'app.conf': 'port=8080\n' } });
+  await client.resource<Secret>('secrets').create({ metadata: { name: 'sec', namespace: NS }, data: { password: Buffer.from('s3cret').toString('base64') } });
+  await runPod(
+    'cfg',
+    [
+      {
+        command: ['sh', '-c', 'echo "G=$GREETING P=$PASSWORD N=$MY_NAME X=$cfg_greeting"; cat /etc/app/app.conf; cat /etc/sec/password; echo; cat /etc/info/name; echo; echo hi > /scratch/f && cat /scratch/f; exec sleep 3600'],
+        env: [
+          { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'greeting' } } },
+          { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'sec', key: 'password' } } },
+          { name: 'MY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        ],
+        envFrom: [{ prefix: 'cfg_', configMapRef: { name: 'cfg' } }],
+        volumeMounts: [
+          { name: 'app', mountPath: '/etc/app' },
+          { name: 'sec', mountPath: '/etc/sec' },
+          { name: 'info', mountPath: '/etc/info' },
+          { name: 'scratch', mountPath: '/scratch' },
+        ],
+      },
+    ],
+    {
+      volumes: [
+        { name: 'app', configMap: { name: 'cfg' } },
+        { name: 'sec', secret: { secretName: 'sec' } },
+        { name: 'info', downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+        { name: 'scratch', emptyDir: {} },
+      ],
+    },
+  );
+  await podWhere('cfg', 'running', running);
+  await waitFor('logs', async () => (await kubeletGet(`/containerLogs/${NS}/cfg/c0`)).body.includes('hi'), 10_000);
+  const lines = (await kubeletGet(`/containerLogs/${NS}/cfg/c0`)).body.split('\n');
+  assert.deepEqual(lines.slice(0, 6), ['G=hello P=s3cret N=cfg X=hello', 'port=8080', 's3cret', 'cfg', 'hi', '']);
+});
 
-  // graceful delete: the agent stops the pod, removes its netns, then deletes the object for good
-  assert.equal(podNetns().length, 2);
-  await pods.delete('it', 'who');
-  await waitFor('pod object gone', async () => pods.get('it', 'who').then(() => false, (e) => e.reason === 'NotFound'), 15000);
-  assert.equal(podNetns().length, 1);
-  assert.equal(sh('ip', ['netns', 'pids', podNetns()[0]], true).trim(), '', 'the completed pod has no processes');
+test('a missing ConfigMap key keeps the container in CreateContainerConfigError', async () => {
+  await runPod('badref', [{ command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'nope' } } }] }]);
+  const p = await podWhere('badref', 'config error', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+  assert.equal(p.status!.containerStatuses![0].state!.waiting!.message, `couldn't find key nope in ConfigMap ${NS}/cfg`);
+});
+
+test('restarts, exit codes, OOMKilled, StartError and image pull failures as the kubelet reports them', async () => {
+  await runPod('crash', [{ command: ['sh', '-c', 'echo once; exit 3'] }]);
+  await runPod('oom', [{ command: ['sh', '-c', 'x=a; while true; do x=$x$x; done'], resources: { limits: { memory: '16Mi' } } }], { restartPolicy: 'Never' });
+  await runPod('nocmd', [{ command: ['/no/such/binary'] }], { restartPolicy: 'Never' });
+  await runPod('nopull', [{ image: 'svcnet.invalid/nothing:1.0' }]);
+  await runPod('never', [{ image: 'nothing-here:1.0', imagePullPolicy: 'Never' }]);
+  await runPod('badname', [{ image: 'UPPER/Case::x' }]);
+  const crash = await podWhere('crash', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && !!p.status?.containerStatuses?.[0]?.lastState?.terminated);
+  assert.equal(crash.status!.containerStatuses![0].lastState!.terminated!.exitCode, 3);
+  assert.equal(crash.status!.containerStatuses![0].lastState!.terminated!.reason, 'Error');
+  const oom = await podWhere('oom', 'OOMKilled', (p) => !!p.status?.containerStatuses?.[0]?.state?.terminated);
+  assert.equal(oom.status!.containerStatuses![0].state!.terminated!.reason, 'OOMKilled');
+  assert.equal(oom.status!.phase, 'Failed');
+  const nocmd = await podWhere('nocmd', 'StartError', (p) => !!p.status?.containerStatuses?.[0]?.state?.terminated);
+  assert.equal(nocmd.status!.containerStatuses![0].state!.terminated!.reason, 'StartError');
+  assert.equal(nocmd.status!.containerStatuses![0].state!.terminated!.exitCode, 128);
+  const nopull = await podWhere('nopull', 'ImagePullBackOff', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff');
+  assert.match(nopull.status!.containerStatuses![0].state!.waiting!.message!, /Back-off pulling image "svcnet.invalid\/nothing:1.0"/);
+  const ev = await events('nopull');
+  assert.ok(ev.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImagePull'), JSON.stringify(ev.map((e) => e.message)));
+  assert.ok(ev.some((e) => e.reason === 'Pulling' && e.message === 'Pulling image "svcnet.invalid/nothing:1.0"'));
+  const never = await podWhere('never', 'ErrImageNeverPull', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull');
+  assert.equal(never.status!.containerStatuses![0].state!.waiting!.message, 'Container image "nothing-here:1.0" is not present with pull policy of Never');
+  await podWhere('badname', 'InvalidImageName', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'InvalidImageName');
+  const cev = await events('crash');
+  for (const r of ['Created', 'Started', 'Pulled']) assert.ok(cev.some((e) => e.reason === r && e.source?.component === 'kubelet'), `${r} event`);
+});
+
+test('probes: exec readiness through CRI ExecSync, a failing liveness probe restarts the container', async () => {
+  await runPod('probed', [
+    {
+      command: ['sh', '-c', 'touch /tmp/ready; exec sleep 3600'],
+      readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 },
+      livenessProbe: { exec: { command: ['test', '!', '-e', '/tmp/dead'] }, periodSeconds: 1, failureThreshold: 1 },
+    },
+  ]);
+  const p = await podWhere('probed', 'ready', running);
+  const pid = containerPid(p);
+  fs.writeFileSync(`/proc/${pid}/root/tmp/dead`, '');
+  await podWhere('probed', 'restarted by liveness', (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && running(x));
+  const ev = await events('probed');
+  assert.ok(ev.some((e) => e.reason === 'Unhealthy' && e.message?.startsWith('Liveness probe failed')));
+  assert.ok(ev.some((e) => e.reason === 'Killing' && e.message === 'Container c0 failed liveness probe, will be restarted'));
+});
+
+test('resources and securityContext reach the container: memory limit, user, read-only root', async () => {
+  await runPod('secure', [
+    {
+      command: ['sh', '-c', 'id -u; touch /x 2>/dev/null && echo writable || echo readonly; exec sleep 3600'],
+      resources: { limits: { memory: '64Mi', cpu: '250m' } },
+      securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+    },
+  ]);
+  const p = await podWhere('secure', 'running', running);
+  const pid = containerPid(p);
+  const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /:memory:/.test(l))!.split(':')[2];
+  assert.equal(fs.readFileSync(`/sys/fs/cgroup/memory${cg}/memory.limit_in_bytes`, 'utf8').trim(), String(64 * 1024 * 1024));
+  assert.equal(fs.readFileSync(`/sys/fs/cgroup/cpu${cg}/cpu.cfs_quota_us`, 'utf8').trim(), '25000');
+  await waitFor('logs', async () => (await kubeletGet(`/containerLogs/${NS}/secure/c0`)).body.includes('readonly'), 10_000);
+  assert.deepEqual((await kubeletGet(`/containerLogs/${NS}/secure/c0`)).body.split('\n').slice(0, 2), ['1000', 'readonly']);
+  assert.equal(p.status!.qosClass ?? 'Burstable', 'Burstable');
+});
+
+test('an agent restart adopts running containers; a deleted pod leaves nothing on the node', async () => {
+  const before = await pods().get(NS, 'iso');
+  const id = before.status!.containerStatuses![0].containerID;
+  await node.agent!.stop();
+  await node.startAgent();
+  // still the same container, not restarted
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await pods().get(NS, 'iso');
+  assert.equal(after.status!.containerStatuses![0].containerID, id);
+  assert.equal(after.status!.containerStatuses![0].restartCount, 0);
+  const ip = after.status!.podIP!;
+  await pods().delete(NS, 'iso');
+  await waitFor('pod gone', async () => !(await pods().list({ namespace: NS })).items.some((p) => p.metadata.name === 'iso'), 30_000);
+  const left = await node.cri!.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.name': 'iso' } });
+  assert.equal(left.length, 0, 'sandbox removed');
+  assert.equal(fs.existsSync(`${node.stateDir}/cni/ipam/${ip}`), false, 'pod IP released');
+  assert.equal(fs.existsSync(`${node.stateDir}/pods/${after.metadata.uid}`), false, 'pod dir removed');
 });

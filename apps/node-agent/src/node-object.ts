@@ -15,6 +15,10 @@ export interface NodeFacts {
   kernelVersion?: string;
   osImage?: string;
   architecture?: string;
+  /** "containerd://1.6.20", from CRI Version */
+  containerRuntimeVersion?: string;
+  /** the images the runtime holds (status.images) */
+  images?: { names: string[]; sizeBytes: number }[];
 }
 
 export function hostFacts(name: string, internalIP: string): NodeFacts {
@@ -63,13 +67,14 @@ export function nodeStatus(f: NodeFacts, now: string, previous?: Condition[]): N
     capacity,
     allocatable: { ...capacity },
     conditions: heartbeatConditions(now, previous),
+    ...(f.images ? { images: f.images } : {}),
     nodeInfo: {
       machineID: '',
       systemUUID: '',
       bootID: '',
       kernelVersion: f.kernelVersion ?? '',
       osImage: f.osImage ?? '',
-      containerRuntimeVersion: 'svcnet://0.1.0',
+      containerRuntimeVersion: f.containerRuntimeVersion ?? '',
       kubeletVersion: AGENT_VERSION,
       kubeProxyVersion: AGENT_VERSION,
       operatingSystem: 'linux',

@@ -77,12 +77,25 @@ export class NodeRegistration {
     this.timer = setTimeout(() => void beat(), intervalMs);
   }
 
+  /** the container runtime's version and images go into every status write from now on */
+  setRuntime(version: string, listImages: () => Promise<{ names: string[]; sizeBytes: number }[]>): void {
+    this.facts.containerRuntimeVersion = version;
+    this.listImages = listImages;
+    void this.nodes
+      .get(undefined, this.facts.name)
+      .then((n) => this.writeStatus(n))
+      .catch((e) => this.log.warn('node status write failed', { err: (e as Error).message }));
+  }
+
+  private listImages?: () => Promise<{ names: string[]; sizeBytes: number }[]>;
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
   }
 
-  private writeStatus(node: Node): Promise<Node> {
+  private async writeStatus(node: Node): Promise<Node> {
+    if (this.listImages) this.facts.images = await this.listImages().catch(() => this.facts.images);
     return this.nodes.updateStatus({ ...node, status: nodeStatus(this.facts, new Date().toISOString(), node.status?.conditions) });
   }
 }

@@ -3,7 +3,7 @@
 import type { Node } from '@svcnet/api-types';
 import type { Logger } from '@svcnet/observability';
 import { internalIPOf } from './node-object';
-import { deleteRoute, replaceRoute } from './pods/pod-network';
+import { mustRun, runCommand } from './kubelet/exec-command';
 
 export interface PodRoute {
   cidr: string;
@@ -52,4 +52,20 @@ export class NodeRoutes {
       this.log.info('removed route', { cidr });
     }
   }
+}
+
+/** a route to another node's pod CIDR via its InternalIP */
+async function replaceRoute(cidr: string, via: string): Promise<void> {
+  await mustRun('ip', ['route', 'replace', cidr, 'via', via]);
+}
+
+async function deleteRoute(cidr: string): Promise<void> {
+  await runCommand('ip', ['route', 'del', cidr]);
+}
+
+/** this node forwards between pods and other nodes; no ICMP redirects (pods must not bypass the node) */
+export async function enableForwarding(): Promise<void> {
+  // /proc/sys/net is per network namespace: this is the node's
+  await mustRun('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+  await mustRun('sysctl', ['-q', '-w', 'net.ipv4.conf.all.send_redirects=0']);
 }

@@ -4,3 +4,4 @@ export * from './informer';
 export * from './client-flags';
 export * from './work-queue';
 export * from './fake-cluster';
+export * from './event-recorder';
