@@ -14,16 +14,18 @@ const ONEOF_FIELD: Record<string, string> = {
   Deployment: 'deployment',
   ReplicaSet: 'replicaSet',
   Event: 'event',
+  ConfigMap: 'configMap',
+  Secret: 'secret',
 };
 const KIND_OF_FIELD = Object.fromEntries(Object.entries(ONEOF_FIELD).map(([k, f]) => [f, k]));
 
 /** Paths of IntOrString fields per kind; `[]` walks every array element. */
-const POD_SPEC_INT_OR_STRING = [
-  'containers[].readinessProbe.httpGet.port',
-  'containers[].readinessProbe.tcpSocket.port',
-  'containers[].livenessProbe.httpGet.port',
-  'containers[].livenessProbe.tcpSocket.port',
+const HANDLER_PORTS = ['httpGet.port', 'tcpSocket.port'];
+const CONTAINER_INT_OR_STRING = [
+  ...['readinessProbe', 'livenessProbe', 'startupProbe'].flatMap((p) => HANDLER_PORTS.map((h) => `${p}.${h}`)),
+  ...['postStart', 'preStop'].flatMap((p) => HANDLER_PORTS.map((h) => `lifecycle.${p}.${h}`)),
 ];
+const POD_SPEC_INT_OR_STRING = ['containers[]', 'initContainers[]'].flatMap((c) => CONTAINER_INT_OR_STRING.map((p) => `${c}.${p}`));
 const INT_OR_STRING_PATHS: Record<string, string[]> = {
   Service: ['spec.ports[].targetPort'],
   Pod: POD_SPEC_INT_OR_STRING.map((p) => `spec.${p}`),

@@ -1,6 +1,6 @@
 // apps/v1 Deployment and ReplicaSet, in Kubernetes' JSON shape.
 import type { Condition, IntOrString, KubeObject, LabelSelector, ObjectMeta } from './meta';
-import type { PodSpec } from './core';
+import type { PodSpec } from './pod';
 
 export interface PodTemplateSpec {
   metadata?: ObjectMeta;

@@ -98,95 +98,6 @@ export interface Endpoints extends KubeObject {
   subsets?: EndpointSubset[];
 }
 
-export interface ContainerPort {
-  name?: string;
-  containerPort: number;
-  protocol?: Protocol;
-  hostPort?: number;
-}
-
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string } };
-}
-
-export interface Probe {
-  httpGet?: { path?: string; port: IntOrString; host?: string; scheme?: string };
-  tcpSocket?: { port: IntOrString; host?: string };
-  exec?: { command?: string[] };
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  timeoutSeconds?: number;
-  successThreshold?: number;
-  failureThreshold?: number;
-}
-
-export interface Container {
-  name: string;
-  image?: string;
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  ports?: ContainerPort[];
-  env?: EnvVar[];
-  readinessProbe?: Probe;
-  livenessProbe?: Probe;
-  imagePullPolicy?: string;
-  stdin?: boolean;
-  stdinOnce?: boolean;
-  tty?: boolean;
-  resources?: Record<string, unknown>;
-}
-
-export interface PodSpec {
-  containers: Container[];
-  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
-  nodeName?: string;
-  nodeSelector?: Record<string, string>;
-  hostname?: string;
-  subdomain?: string;
-  terminationGracePeriodSeconds?: number;
-  dnsPolicy?: string;
-  enableServiceLinks?: boolean;
-  hostNetwork?: boolean;
-}
-
-export interface ContainerStatus {
-  name: string;
-  image?: string;
-  imageID?: string;
-  containerID?: string;
-  ready: boolean;
-  started?: boolean;
-  restartCount: number;
-  state?: {
-    waiting?: { reason?: string; message?: string };
-    running?: { startedAt?: string };
-    terminated?: { exitCode: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string };
-  };
-  lastState?: ContainerStatus['state'];
-}
-
-export interface PodStatus {
-  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-  conditions?: Condition[];
-  hostIP?: string;
-  hostIPs?: { ip: string }[];
-  podIP?: string;
-  podIPs?: { ip: string }[];
-  startTime?: string;
-  containerStatuses?: ContainerStatus[];
-  reason?: string;
-  message?: string;
-}
-
-export interface Pod extends KubeObject {
-  metadata: ObjectMeta;
-  spec: PodSpec;
-  status?: PodStatus;
-}
-
 export interface NodeAddress {
   type: 'InternalIP' | 'ExternalIP' | 'Hostname';
   address: string;
@@ -204,6 +115,13 @@ export interface NodeStatus {
   allocatable?: Record<string, string>;
   conditions?: Condition[];
   nodeInfo?: Record<string, string>;
+  images?: ContainerImage[];
+  daemonEndpoints?: { kubeletEndpoint?: { Port: number } };
+}
+
+export interface ContainerImage {
+  names?: string[];
+  sizeBytes?: number;
 }
 
 export interface Node extends KubeObject {

@@ -2,12 +2,13 @@
 // the offending value and a detail. toString() prints what kube-apiserver prints.
 import { formatGoValue } from './go-value-format';
 
-export type FieldErrorType = 'Invalid' | 'Required' | 'Duplicate' | 'NotSupported' | 'Forbidden' | 'TooLong' | 'TooMany';
+export type FieldErrorType = 'Invalid' | 'Required' | 'Duplicate' | 'NotFound' | 'NotSupported' | 'Forbidden' | 'TooLong' | 'TooMany';
 
 const TYPE_TEXT: Record<FieldErrorType, string> = {
   Invalid: 'Invalid value',
   Required: 'Required value',
   Duplicate: 'Duplicate value',
+  NotFound: 'Not found',
   NotSupported: 'Unsupported value',
   Forbidden: 'Forbidden',
   TooLong: 'Too long',
@@ -19,6 +20,7 @@ export const CAUSE_REASON: Record<FieldErrorType, string> = {
   Invalid: 'FieldValueInvalid',
   Required: 'FieldValueRequired',
   Duplicate: 'FieldValueDuplicate',
+  NotFound: 'FieldValueNotFound',
   NotSupported: 'FieldValueNotSupported',
   Forbidden: 'FieldValueForbidden',
   TooLong: 'FieldValueTooLong',
@@ -44,6 +46,9 @@ export class FieldError {
   }
   static duplicate(field: string, value: unknown): FieldError {
     return new FieldError('Duplicate', field, value);
+  }
+  static notFound(field: string, value: unknown): FieldError {
+    return new FieldError('NotFound', field, value);
   }
   static notSupported(field: string, value: unknown, supported: readonly string[]): FieldError {
     const detail = supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : '';

@@ -6,6 +6,8 @@ const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
 const DNS1035_LABEL = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const QUALIFIED_NAME_PART = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const LABEL_VALUE = `(${QUALIFIED_NAME_PART})?`;
+const ENV_VAR_NAME = '[-._a-zA-Z][-._a-zA-Z0-9]*';
+const CONFIG_MAP_KEY = '[-._a-zA-Z0-9]+';
 
 const full = (re: string): RegExp => new RegExp(`^(?:${re})$`);
 const maxLen = (n: number): string => `must be no more than ${n} characters`;
@@ -125,4 +127,45 @@ export function isValidPortName(name: string): string[] {
   if (name.includes('--')) errs.push('must not contain consecutive hyphens (-)');
   if (name.startsWith('-') || name.endsWith('-')) errs.push('must not begin or end with a hyphen (-)');
   return errs;
+}
+
+/** IsEnvVarName: environment variable names (and envFrom prefixes). */
+export function isEnvVarName(value: string): string[] {
+  const errs: string[] = [];
+  if (!full(ENV_VAR_NAME).test(value)) {
+    errs.push(
+      regexMessage(
+        "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+        ENV_VAR_NAME,
+        ['my.env-name', 'MY_ENV.NAME', 'MyEnvName1'],
+      ),
+    );
+  }
+  errs.push(...hasChDirPrefix(value));
+  return errs;
+}
+
+/** IsConfigMapKey: keys of ConfigMap and Secret data (they become file names). */
+export function isConfigMapKey(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push(maxLen(253));
+  if (!full(CONFIG_MAP_KEY).test(value)) {
+    errs.push(
+      regexMessage("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_MAP_KEY, ['key.name', 'KEY_NAME', 'key-name']),
+    );
+  }
+  errs.push(...hasChDirPrefix(value));
+  return errs;
+}
+
+function hasChDirPrefix(value: string): string[] {
+  if (value === '.') return ["must not be '.'"];
+  if (value === '..') return ["must not be '..'"];
+  if (value.startsWith('..')) return ["must not start with '..'"];
+  return [];
+}
+
+/** IsValidUserID / IsValidGroupID: 0..2147483647. */
+export function isValidUserID(id: number): string[] {
+  return Number.isInteger(id) && id >= 0 && id <= 2147483647 ? [] : ['must be between 0 and 2147483647, inclusive'];
 }

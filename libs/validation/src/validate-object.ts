@@ -1,11 +1,13 @@
 // The apiserver's entry points: default and validate any stored kind by name.
-import type { Deployment, Endpoints, EndpointSlice, Event, KubeObject, Namespace, Node, Pod, ReplicaSet, Service } from '@svcnet/api-types';
+import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Event, KubeObject, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '@svcnet/api-types';
+import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from './config-validation';
+import { defaultSecret } from './secret-defaults';
 import type { FieldError } from './field-error';
 import { validateEndpoints, validateEndpointSlice } from './endpoints-validation';
 import { validateEvent, validateNamespace, validateNode, validateNodeUpdate } from './cluster-object-validation';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta-validation';
 import { isDNS1123Subdomain } from './name-formats';
-import { defaultPodSpec } from './pod-defaults';
+import { defaultPod, defaultPodSpec } from './pod-defaults';
 import { validatePod, validatePodUpdate } from './pod-validation';
 import { defaultService } from './service-defaults';
 import { validateService, validateServiceUpdate, type ServiceValidationOptions } from './service-validation';
@@ -35,6 +37,10 @@ export function validateObject(kind: string, obj: KubeObject, oldObj?: KubeObjec
       return [...meta, ...validateEndpointSlice(obj as EndpointSlice)];
     case 'Event':
       return [...meta, ...validateEvent(obj as Event)];
+    case 'ConfigMap':
+      return oldObj ? validateConfigMapUpdate(obj as ConfigMap, oldObj as ConfigMap) : validateConfigMap(obj as ConfigMap);
+    case 'Secret':
+      return oldObj ? validateSecretUpdate(obj as Secret, oldObj as Secret) : validateSecret(obj as Secret);
     default:
       return [...meta, ...validateObjectMeta(obj.metadata, true, isDNS1123Subdomain)];
   }
@@ -47,7 +53,7 @@ export function defaultObject<T extends KubeObject>(kind: string, obj: T): T {
       return defaultService(obj as unknown as Service) as unknown as T;
     case 'Pod': {
       const out = structuredClone(obj) as unknown as Pod;
-      if (out.spec) defaultPodSpec(out.spec);
+      defaultPod(out);
       return out as unknown as T;
     }
     case 'Deployment':
@@ -77,6 +83,8 @@ export function defaultObject<T extends KubeObject>(kind: string, obj: T): T {
       for (const p of out.ports ?? []) p.protocol ??= 'TCP';
       return out as unknown as T;
     }
+    case 'Secret':
+      return defaultSecret(obj as unknown as Secret) as unknown as T;
     case 'Namespace': {
       const out = structuredClone(obj) as unknown as Namespace;
       const name = out.metadata?.name;

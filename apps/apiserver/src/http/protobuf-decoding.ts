@@ -20,8 +20,11 @@ function types(): protobuf.Root {
 const POINTER_FIELDS = new Set([
   'replicas', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'deletionGracePeriodSeconds', 'revisionHistoryLimit',
   'progressDeadlineSeconds', 'priority', 'enableServiceLinks', 'automountServiceAccountToken', 'allocateLoadBalancerNodePorts',
-  'controller', 'blockOwnerDeletion', 'timeoutSeconds',
+  'controller', 'blockOwnerDeletion', 'timeoutSeconds', 'immutable',
 ]);
+
+/** Go's []byte is base64 text in JSON. */
+const bytesToJson = (v: unknown): unknown => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v);
 
 function convert(msg: protobuf.Message, type: protobuf.Type, present: (m: protobuf.Message, f: string) => boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -32,7 +35,7 @@ function convert(msg: protobuf.Message, type: protobuf.Type, present: (m: protob
       const m = raw as Record<string, unknown> | undefined;
       if (!m || !Object.keys(m).length) continue;
       const o: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(m)) o[k] = field.resolvedType ? value(v, field.resolvedType as protobuf.Type, present) : v;
+      for (const [k, v] of Object.entries(m)) o[k] = field.resolvedType ? value(v, field.resolvedType as protobuf.Type, present) : bytesToJson(v);
       out[name] = o;
       continue;
     }

@@ -1,6 +1,6 @@
 // The subset of Kubernetes' generated.proto (k8s.io/api, apimachinery) that kubectl's typed
 // clients send as application/vnd.kubernetes.protobuf: `kubectl create deployment|namespace|
-// service`, `kubectl expose`, `kubectl run`. Field numbers follow the upstream files; fields
+// service|configmap|secret`, `kubectl expose`, `kubectl run`. Field numbers follow the upstream files; fields
 // left out here are dropped when decoding.
 export const K8S_PROTO = `
 syntax = "proto2";
@@ -79,6 +79,9 @@ message PodSpec {
 message PodTemplateSpec { optional ObjectMeta metadata = 1; optional PodSpec spec = 2; }
 message PodStatus { }
 message Pod { optional ObjectMeta metadata = 1; optional PodSpec spec = 2; optional PodStatus status = 3; }
+
+message ConfigMap { optional ObjectMeta metadata = 1; map<string, string> data = 2; map<string, bytes> binaryData = 3; optional bool immutable = 4; }
+message Secret { optional ObjectMeta metadata = 1; map<string, bytes> data = 2; optional string type = 3; map<string, string> stringData = 4; optional bool immutable = 5; }
 
 message RollingUpdateDeployment { optional IntOrString maxUnavailable = 1; optional IntOrString maxSurge = 2; }
 message DeploymentStrategy { optional string type = 1; optional RollingUpdateDeployment rollingUpdate = 2; }

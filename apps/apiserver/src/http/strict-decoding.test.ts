@@ -57,3 +57,24 @@ test('fieldValidation values', () => {
   assert.equal(parseFieldValidation(null), 'Ignore');
   assert.throws(() => parseFieldValidation('strict'), /fieldValidation must be one of "Ignore", "Warn", or "Strict", got "strict"/);
 });
+
+test('pod volumes, mounts, env sources, securityContext and probes are known fields with Go types', () => {
+  const pod = {
+    spec: {
+      volumes: [{ name: 'v', configMap: { name: 'c', items: [{ key: 'k', path: 'p', mdoe: 1 }] } }, { name: 'w', emptyDir: { sizeLimit: '1Gi' } }],
+      initContainers: [{ name: 'i', image: 'x', securityContext: { capabilities: { add: ['NET_ADMIN'], dorp: [] } } }],
+      containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/x', readonly: true }], envFrom: [{ configMapRef: { name: 'c' } }], startupProbe: { grpc: { port: 1, srvice: '' } } }],
+      securityContext: { fsGroup: 1, seccompProfile: { type: 'RuntimeDefault' } }, dnsConfig: { options: [{ name: 'ndots', value: '2' }] }, imagePullSecrets: [{ name: 'r' }],
+    },
+  };
+  badRequest(() => decodeObject('Pod', 'v1', pod, 'Strict'), 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.volumes[0].configMap.items[0].mdoe", unknown field "spec.initContainers[0].securityContext.capabilities.dorp", unknown field "spec.containers[0].volumeMounts[0].readonly", unknown field "spec.containers[0].startupProbe.grpc.srvice"');
+  badRequest(() => decodeObject('Pod', 'v1', { spec: { securityContext: { runAsUser: '0' } } }, 'Strict'), 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64');
+  badRequest(() => decodeObject('Pod', 'v1', { spec: { containers: [{ resources: { limits: { memory: '200Mx' } } }] } }, 'Strict'), `Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+});
+
+test('ConfigMap and Secret: []byte values must be base64', () => {
+  assert.deepEqual(decodeObject('Secret', 'v1', { data: { a: 'eA==' }, stringData: { b: 'x' }, type: 'Opaque' }, 'Strict').object, { data: { a: 'eA==' }, stringData: { b: 'x' }, type: 'Opaque' });
+  badRequest(() => decodeObject('Secret', 'v1', { data: { a: 'not base64!' } }, 'Strict'), 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3');
+  badRequest(() => decodeObject('ConfigMap', 'v1', { binaryData: { a: 1 } }, 'Strict'), 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.binaryData of type []uint8');
+  badRequest(() => decodeObject('ConfigMap', 'v1', { data: { a: 'x' }, dta: {} }, 'Strict'), 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dta"');
+});

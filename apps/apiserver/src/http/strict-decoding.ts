@@ -2,7 +2,7 @@
 // with its Go structs: unknown fields are dropped (fieldValidation=Ignore), reported as a
 // warning (Warn) or refused (Strict) with `strict decoding error: unknown field "spec.sepc"`;
 // a value of the wrong JSON type is always refused with Go's encoding/json wording.
-import { ApiError } from '@svcnet/api-types';
+import { ApiError, QuantityParseError, parseQuantity } from '@svcnet/api-types';
 import { KIND_SCHEMAS, type FieldT } from './field-schema';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -33,6 +33,8 @@ function goTypeName(t: FieldT): string {
         return 'float64';
       case 'quantity':
         return 'resource.Quantity';
+      case 'bytes':
+        return '[]uint8';
       default:
         return t;
     }
@@ -40,6 +42,17 @@ function goTypeName(t: FieldT): string {
   if ('s' in t) return t.s;
   if ('list' in t) return `[]${goTypeName(t.list)}`;
   return `map[string]${goTypeName(t.map)}`;
+}
+
+/** Where Go's base64.StdEncoding stops on s (undefined: valid). Newlines are skipped, as in Go. */
+export function base64Error(s: string): number | undefined {
+  const text = s.replace(/[\r\n]/g, '');
+  const bad = text.search(/[^A-Za-z0-9+/=]/);
+  if (bad >= 0) return bad;
+  const pad = text.indexOf('=');
+  if (pad >= 0 && (!/^=*$/.test(text.slice(pad)) || text.length % 4 !== 0 || text.length - pad > 2)) return pad;
+  if (text.length % 4 !== 0) return text.length - (text.length % 4);
+  return undefined;
 }
 
 /** Walks value against t: returns the pruned value, collects unknown fields, throws on a type error. */
@@ -70,7 +83,20 @@ function walk(v: unknown, t: FieldT, path: string, goPath: string, structName: s
         return v;
       case 'quantity':
         if (typeof v !== 'number' && typeof v !== 'string') fail();
+        try {
+          parseQuantity(v as string | number);
+        } catch (e) {
+          // Go's Quantity.UnmarshalJSON error is the whole message, without a field name.
+          if (e instanceof QuantityParseError) throw new TypeError_(e.message);
+          throw e;
+        }
         return v;
+      case 'bytes': {
+        if (typeof v !== 'string') fail();
+        const bad = base64Error(v as string);
+        if (bad !== undefined) throw new TypeError_(`illegal base64 data at input byte ${bad}`);
+        return v;
+      }
     }
     return v;
   }

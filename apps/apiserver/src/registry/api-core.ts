@@ -494,7 +494,7 @@ export class ApiCore {
 
   /** Deletes everything in the namespace, waits for pods to go, then the namespace itself. */
   private async finishNamespaceDeletion(name: string): Promise<void> {
-    const order = ['deployments', 'replicasets', 'services', 'pods', 'endpointslices', 'endpoints', 'events'];
+    const order = ['deployments', 'replicasets', 'services', 'pods', 'endpointslices', 'endpoints', 'configmaps', 'secrets', 'events'];
     const deadline = Date.now() + 120_000;
     try {
       for (;;) {

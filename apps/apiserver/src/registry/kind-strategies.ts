@@ -1,6 +1,7 @@
 // What differs between kinds on create and update, as in Kubernetes' registry strategies:
 // which part a client may write through the main resource and which through /status.
-import type { KubeObject } from '@svcnet/api-types';
+import type { KubeObject, PodSpec } from '@svcnet/api-types';
+import { podQOSClass } from '@svcnet/validation';
 
 export interface KindStrategy {
   /** has a status subresource: the main resource ignores status changes, /status ignores the rest */
@@ -21,7 +22,7 @@ const STRATEGIES: Record<string, KindStrategy> = {
   Pod: {
     statusSubresource: true,
     resetStatusOnCreate: (o) => {
-      o.status = { phase: 'Pending', qosClass: 'BestEffort' };
+      o.status = { phase: 'Pending', qosClass: podQOSClass(o.spec as PodSpec | undefined) };
     },
   },
   Service: {
@@ -35,6 +36,8 @@ const STRATEGIES: Record<string, KindStrategy> = {
   Endpoints: { statusSubresource: false },
   EndpointSlice: { statusSubresource: false },
   Event: { statusSubresource: false },
+  ConfigMap: { statusSubresource: false },
+  Secret: { statusSubresource: false },
 };
 
 export function strategyFor(kind: string): KindStrategy {

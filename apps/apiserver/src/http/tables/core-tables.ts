@@ -276,3 +276,18 @@ export const eventTable: TablePrinter = {
     return [last, e.type ?? '', e.reason ?? '', target, io.fieldPath ?? '', src, String(e.message ?? '').trim(), first, count, e.metadata.name];
   },
 };
+
+export const configMapTable: TablePrinter = {
+  columns: [NAME, col('Data', 'string', 0, '', 'Data contains the configuration data.'), AGE],
+  row: (cm, now) => [cm.metadata.name, Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length, age(cm.metadata.creationTimestamp, now)],
+};
+
+export const secretTable: TablePrinter = {
+  columns: [
+    NAME,
+    col('Type', 'string', 0, '', 'Used to facilitate programmatic handling of secret data.'),
+    col('Data', 'string', 0, '', 'Data contains the secret data.'),
+    AGE,
+  ],
+  row: (s, now) => [s.metadata.name, s.type ?? '', Object.keys(s.data ?? {}).length, age(s.metadata.creationTimestamp, now)],
+};

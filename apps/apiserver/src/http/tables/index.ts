@@ -3,7 +3,7 @@
 // includeObject=None, or the whole object with includeObject=Object.
 import type { KubeObject } from '@svcnet/api-types';
 import { age, col, type TablePrinter } from './table-format';
-import { endpointSliceTable, endpointsTable, eventTable, namespaceTable, nodeTable, podTable, serviceTable } from './core-tables';
+import { configMapTable, endpointSliceTable, endpointsTable, eventTable, namespaceTable, nodeTable, podTable, secretTable, serviceTable } from './core-tables';
 import { deploymentTable, replicaSetTable } from './apps-tables';
 
 export { humanDuration } from './table-format';
@@ -16,6 +16,8 @@ const PRINTERS: Record<string, TablePrinter> = {
   Node: nodeTable,
   Namespace: namespaceTable,
   Event: eventTable,
+  ConfigMap: configMapTable,
+  Secret: secretTable,
   Deployment: deploymentTable,
   ReplicaSet: replicaSetTable,
 };

@@ -105,3 +105,13 @@ test('includeObject and the Accept header', () => {
   assert.equal(wantsTable('application/json'), false);
   assert.equal(wantsTable(undefined), false);
 });
+
+test('ConfigMap: DATA counts data and binaryData; Secret: TYPE DATA', () => {
+  const cm = table('ConfigMap', { metadata: meta('cfg'), data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } });
+  assert.deepEqual(cm.names, ['Name', 'Data', 'Age']);
+  assert.deepEqual(cm.cells, ['cfg', 3, '42s']);
+  assert.deepEqual(table('ConfigMap', { metadata: meta('empty') }).cells, ['empty', 0, '42s']);
+  const s = table('Secret', { metadata: meta('regcred'), type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } });
+  assert.deepEqual(s.names, ['Name', 'Type', 'Data', 'Age']);
+  assert.deepEqual(s.cells, ['regcred', 'kubernetes.io/dockerconfigjson', 1, '42s']);
+});
