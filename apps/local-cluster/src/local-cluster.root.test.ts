@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiClient } from '@svcnet/api-client';
 import type { Deployment, Endpoints, Pod, Service } from '@svcnet/api-types';
 import { waitFor } from '@svcnet/test-harness';
+import { buildBusyboxImage } from '@svcnet/containerd/dist/testing/busybox-image';
 
 const MAIN = path.resolve(__dirname, 'main.js');
 const prefix = `svt${randomBytes(2).toString('hex')}`;
@@ -125,23 +126,38 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   // nginx on a pod of node-1, reached from node-2 (cross-node pod routing)
   const p1 = pods.find((p) => p.spec.nodeName === 'node-1')!;
   assert.match(inNetns(`${prefix}-node-2`, ['curl', '-s', '-m', '5', `http://${p1.status!.podIP}/`]), /Welcome to nginx!/);
-  // cluster DNS from inside a pod's namespace
-  const podNs = ourNetns().find((n) => n.startsWith(`${prefix}-node-1-`))!;
-  assert.equal(inNetns(podNs, ['dig', '+short', '@172.30.0.2', 'nginx.default.svc.cluster.local']).trim(), svc.spec.clusterIP);
+  // pods are containers: PID 1 is nginx, the node's files (the cluster CA key) are not there
+  assert.match(kubectl('exec', p1.metadata.name!, '--', 'cat', '/proc/1/cmdline'), /^nginx: master process/);
+  assert.throws(() => kubectl('exec', p1.metadata.name!, '--', 'cat', path.join(pki, 'ca.key')), /No such file or directory|exit code 1/);
+  assert.match(kubectl('get', 'pod', p1.metadata.name!, '-o', 'jsonpath={.status.containerStatuses[0].containerID}'), /^containerd:\/\//);
   // kubectl exec and logs reach the node-agent through its unix socket
   assert.equal(kubectl('exec', p1.metadata.name!, '--', 'hostname').trim(), p1.metadata.name);
-  assert.match(kubectl('logs', p1.metadata.name!), /start worker process/);
-  // inside the pod, its resolv.conf points at the cluster DNS Service: short names resolve by the search path
-  assert.equal(kubectl('exec', p1.metadata.name!, '--', 'dig', '+search', '+short', 'nginx').trim(), svc.spec.clusterIP);
-  assert.match(kubectl('exec', p1.metadata.name!, '--', 'nslookup', 'nginx'), new RegExp(`Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\s+Address: ${svc.spec.clusterIP!.replace(/\./g, '\\.')}`));
-  assert.match(kubectl('exec', p1.metadata.name!, '--', 'curl', '-s', '-m', '5', 'http://nginx:8080/'), /Welcome to nginx!/);
+  assert.match(kubectl('logs', p1.metadata.name!), /start worker process|Configuration complete/);
+  // a tools pod (the Service API notes' image): its resolv.conf points at the cluster DNS Service,
+  // short names resolve by the search path
+  kubectl('run', 'tools', '--image=amsy810/tools:v2.0', '--restart=Never', '--command', '--', 'sleep', '3600');
+  await waitFor('tools pod running', async () => (await c.resource<Pod>('pods').get('default', 'tools')).status?.phase === 'Running', 90_000);
+  assert.equal(kubectl('exec', 'tools', '--', 'dig', '+short', 'nginx.default.svc.cluster.local').trim(), svc.spec.clusterIP);
+  assert.equal(kubectl('exec', 'tools', '--', 'dig', '+search', '+short', 'nginx').trim(), svc.spec.clusterIP);
+  assert.match(kubectl('exec', 'tools', '--', 'nslookup', 'nginx'), new RegExp(`Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\s+Address: ${svc.spec.clusterIP!.replace(/\./g, '\\.')}`));
+  assert.match(kubectl('exec', 'tools', '--', 'curl', '-s', '-m', '5', 'http://nginx:8080/'), /Welcome to nginx!/);
+  // kubectl cp goes through exec with tar on stdin
+  fs.writeFileSync(path.join(base, 'note.txt'), 'copied in\n');
+  kubectl('cp', path.join(base, 'note.txt'), 'default/tools:/tmp/note.txt');
+  assert.equal(kubectl('exec', 'tools', '--', 'cat', '/tmp/note.txt'), 'copied in\n');
   // kubectl run attaches (and then deletes the pod): a one-shot command, and an interactive shell on a TTY
   assert.match(kubectl('run', '--image=curlimages/curl', '--restart=Never', '--rm', '-i', 'testpod', '--command', '--', 'curl', '-s', 'http://nginx:8080'), /Welcome to nginx!/);
+  assert.match(kubectl('run', '--image=amsy810/tools:v2.0', '--restart=Never', '--rm', '-i', 'testpod2', '--', 'curl', '-s', 'http://nginx:8080'), /Welcome to nginx!/);
   const shell = await interactive('kubectl run -i --tty --image nginx:alpine shell --rm /bin/sh', 'echo hello-from-$(hostname)\nexit\n');
   assert.match(shell, /hello-from-shell/);
   assert.match(shell, /pod "shell" deleted/);
+  // an image built here and loaded with `svcnet images load` runs as a pod
+  const archive = await buildBusyboxImage(base, 'example.com/mine/hello:v1', { cmd: ['sh', '-c', 'echo hello from my image; sleep 3600'] });
+  assert.match(svcnet('images', 'load', archive), /node-2: loaded example\.com\/mine\/hello:v1/);
+  kubectl('run', 'mine', '--image=example.com/mine/hello:v1', '--restart=Never');
+  await waitFor('my image logs', () => /hello from my image/.test(kubectl('logs', 'mine')), 60_000);
   // the data path: ClusterIP from a pod, NodePort from outside the cluster
-  assert.match(inNetns(podNs, ['curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`]), /Welcome to nginx!/);
+  assert.match(kubectl('exec', 'tools', '--', 'curl', '-s', '-m', '5', `http://${svc.spec.clusterIP}:8080/`), /Welcome to nginx!/);
   await c.resource<Service>('services').patch('default', 'nginx', { spec: { type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 30120 }] } }, 'merge');
   await waitFor('NodePort 30120 from the outside client', () => /Welcome to nginx!/.test(inNetns(`${prefix}-client`, ['curl', '-s', '-m', '3', 'http://172.30.0.12:30120/'])), 20_000);
 
@@ -164,7 +180,7 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   const node = await c.resource('nodes').get(undefined, 'node-2');
   assert.equal((node.status as { conditions: { type: string; status: string }[] }).conditions.find((x) => x.type === 'Ready')!.status, 'Unknown');
   await waitFor('rules without node-2 pods', () => {
-    for (let i = 0; i < 10; i++) if (!/Welcome to nginx!/.test(inNetns(podNs, ['curl', '-s', '-m', '2', `http://${svc.spec.clusterIP}:8080/`]))) return false;
+    for (let i = 0; i < 10; i++) if (!/Welcome to nginx!/.test(inNetns(`${prefix}-node-1`, ['curl', '-s', '-m', '2', `http://${svc.spec.clusterIP}:8080/`]))) return false;
     return true;
   }, 20_000);
   c.close();

@@ -14,6 +14,27 @@ export async function createNetwork(t: LocalTopology, step: (msg: string) => voi
   await addAddress(t.lanNetns, t.lanBridge, `${t.registryIP}/32`);
   await linkUp(t.lanNetns, t.lanBridge);
   await setSysctl(t.lanNetns, 'net.ipv4.ip_forward', 1);
+  // The LAN has no way out. Refuse what it cannot route with an error the sender sees at once
+  // (a UDP socket ignores "net unreachable"), so a pull that tries the real registry first
+  // (its DNS lookup) falls back to the local registry immediately instead of after a timeout.
+  // A packet with no route never reaches the forward hook, so the default route points into a
+  // veth pair that ends inside this namespace: routed, then rejected, never sent anywhere.
+  execFileSync('ip', ['-n', t.lanNetns, 'link', 'add', 'sink0', 'type', 'veth', 'peer', 'name', 'sink1']);
+  await linkUp(t.lanNetns, 'sink0');
+  await linkUp(t.lanNetns, 'sink1');
+  execFileSync('ip', ['-n', t.lanNetns, 'route', 'add', 'default', 'dev', 'sink0']);
+  await execIn(t.lanNetns, 'nft', ['-f', '-'], {
+    input: [
+      'table ip svcnet-lan-edge {',
+      '  chain forward {',
+      '    type filter hook forward priority filter; policy accept;',
+      '    oifname "sink0" meta l4proto udp reject with icmp type port-unreachable',
+      '    oifname "sink0" meta l4proto tcp reject with tcp reset',
+      '    oifname "sink0" reject with icmp type net-unreachable',
+      '  }',
+      '}',
+    ].join('\n'),
+  });
 
   for (const n of t.nodes) {
     step(`node namespace ${n.netns} (${n.ip})`);
