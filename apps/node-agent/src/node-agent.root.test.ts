@@ -157,6 +157,20 @@ test('env and volumes from ConfigMaps and Secrets, downward API and emptyDir', a
   assert.deepEqual(lines.slice(0, 6), ['G=hello P=s3cret N=cfg X=hello', 'port=8080', 's3cret', 'cfg', 'hi', '']);
 });
 
+test('init containers run in order, to success, before the app containers', async () => {
+  await runPod('init', [{ command: ['sh', '-c', 'cat /work/order; exec sleep 3600'], volumeMounts: [{ name: 'w', mountPath: '/work' }] }], {
+    volumes: [{ name: 'w', emptyDir: {} }],
+    initContainers: [
+      { name: 'first', image: TEST_IMAGE, command: ['sh', '-c', 'echo first >> /work/order'], volumeMounts: [{ name: 'w', mountPath: '/work' }] },
+      { name: 'second', image: TEST_IMAGE, command: ['sh', '-c', 'sleep 1; echo second >> /work/order'], volumeMounts: [{ name: 'w', mountPath: '/work' }] },
+    ],
+  });
+  const p = await podWhere('init', 'running', running);
+  assert.deepEqual(p.status!.initContainerStatuses!.map((c) => [c.name, c.state?.terminated?.reason]), [['first', 'Completed'], ['second', 'Completed']]);
+  assert.equal(p.status!.conditions!.find((c) => c.type === 'Initialized')!.status, 'True');
+  await waitFor('logs', async () => (await kubeletGet(`/containerLogs/${NS}/init/c0`)).body === 'first\nsecond\n', 10_000);
+});
+
 test('a missing ConfigMap key keeps the container in CreateContainerConfigError', async () => {
   await runPod('badref', [{ command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'nope' } } }] }]);
   const p = await podWhere('badref', 'config error', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');

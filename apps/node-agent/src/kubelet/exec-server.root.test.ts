@@ -1,6 +1,7 @@
 // kubectl exec/attach end to end: the real kubectl -> the apiserver's HTTPS API (WebSocket
-// upgrade, proxied) -> this kubelet port's exec server -> nsenter into a "container" process.
-// Needs root (nsenter) and kubectl; the container is a plain `sleep` with its own env.
+// upgrade, proxied) -> this kubelet port's exec server -> nsenter into a "container" process
+// (every namespace of it: here the test's own, as the process is a plain `sleep` with its own
+// env). Needs root (nsenter) and kubectl. Containers for real: node-agent.root.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -85,15 +86,21 @@ test('kubectl exec runs in the container with its env; output, stderr and exit c
 });
 
 test('kubectl attach streams what the container writes from now on', { skip: !canRun }, async () => {
-  fs.writeFileSync(logPath(), 'old output\n');
+  // the log is in the CRI format containerd writes
+  fs.writeFileSync(logPath(), `${new Date().toISOString()} stdout F old output\n`);
   const child = spawn(KUBECTL, ['attach', 'sh'], { env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: path.join(dir, 'pki', 'admin.kubeconfig') }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   try {
     await waitFor('attach to connect', () => out.includes("If you don't see a command prompt"), 10_000);
-    fs.appendFileSync(logPath(), 'new line\n');
-    await waitFor('the new line', () => out.includes('new line\n'), 10_000);
+    // kubectl prints its prompt before the stream is up: write until a line arrives
+    const writer = setInterval(() => fs.appendFileSync(logPath(), `${new Date().toISOString()} stdout P new \n${new Date().toISOString()} stdout F line\n`), 300);
+    try {
+      await waitFor('the new line', () => out.includes('new line\n'), 10_000);
+    } finally {
+      clearInterval(writer);
+    }
     assert.ok(!out.includes('old output'));
   } finally {
     child.kill('SIGTERM');

@@ -19,6 +19,8 @@ export interface ContainerView {
 
 export interface PodView {
   containers: ContainerView[];
+  /** init containers in spec order (absent: none) */
+  initContainers?: ContainerView[];
   podIP?: string;
   hostIP?: string;
   startTime?: string;
@@ -66,9 +68,38 @@ function condition(type: string, ok: boolean, now: string, previous: Condition[]
   return c;
 }
 
+/** init containers all done (exited 0), and the first that is not */
+function initProgress(view: PodView): { done: boolean; failed: boolean; pending: string[] } {
+  const inits = view.initContainers ?? [];
+  const pending = inits.filter((c) => c.state.terminated?.exitCode !== 0).map((c) => c.name);
+  const failed = inits.some((c) => c.state.terminated && c.state.terminated.exitCode !== 0) || inits.some((c) => !!c.lastState?.terminated && !c.state.running && c.state.terminated?.exitCode !== 0);
+  return { done: pending.length === 0, failed, pending };
+}
+
+function toStatus(c: ContainerView): ContainerStatus {
+  const s: ContainerStatus = {
+    name: c.name,
+    image: c.image,
+    imageID: c.imageID ?? '',
+    ready: c.ready,
+    started: !!c.state.running && c.started !== false,
+    restartCount: c.restartCount,
+    state: c.state,
+  };
+  if (c.containerID) s.containerID = c.containerID;
+  if (c.lastState) s.lastState = c.lastState;
+  return s;
+}
+
 export function computePodStatus(pod: Pod, view: PodView, now: string): PodStatus {
   const prev = pod.status?.conditions;
-  const phase = podPhase(pod, view.containers);
+  const init = initProgress(view);
+  if (!init.done) {
+    // app containers wait for the init containers (kubelet: PodInitializing)
+    view = { ...view, containers: view.containers.map((c) => (c.state.waiting || !c.containerID ? { ...c, state: { waiting: { reason: 'PodInitializing' } } } : c)) };
+  }
+  let phase = podPhase(pod, view.containers);
+  if (!init.done) phase = init.failed && pod.spec.restartPolicy === 'Never' ? 'Failed' : 'Pending';
   const unready = view.containers.filter((c) => !c.ready).map((c) => c.name);
   const completed = phase === 'Succeeded' || phase === 'Failed';
   const containersReady = !completed && view.containers.length > 0 && unready.length === 0;
@@ -78,26 +109,14 @@ export function computePodStatus(pod: Pod, view: PodView, now: string): PodStatu
     phase,
     conditions: [
       condition('PodReadyToStartContainers', !!view.podIP, now, prev),
-      condition('Initialized', true, now, prev),
+      condition('Initialized', init.done, now, prev, 'ContainersNotInitialized', `containers with incomplete status: [${init.pending.join(' ')}]`),
       condition('Ready', containersReady, now, prev, notReadyReason, notReadyMsg),
       condition('ContainersReady', containersReady, now, prev, notReadyReason, notReadyMsg),
       condition('PodScheduled', true, now, prev),
     ],
-    containerStatuses: view.containers.map((c) => {
-      const s: ContainerStatus = {
-        name: c.name,
-        image: c.image,
-        imageID: c.imageID ?? '',
-        ready: c.ready,
-        started: !!c.state.running && c.started !== false,
-        restartCount: c.restartCount,
-        state: c.state,
-      };
-      if (c.containerID) s.containerID = c.containerID;
-      if (c.lastState) s.lastState = c.lastState;
-      return s;
-    }),
+    containerStatuses: view.containers.map(toStatus),
   };
+  if (view.initContainers?.length) status.initContainerStatuses = view.initContainers.map(toStatus);
   if (view.hostIP) {
     status.hostIP = view.hostIP;
     status.hostIPs = [{ ip: view.hostIP }];

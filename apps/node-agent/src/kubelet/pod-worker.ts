@@ -196,6 +196,14 @@ export class PodWorker {
         if (!(await this.createSandbox(attempt))) return;
       }
     }
+    // init containers run one at a time, each to success, before any app container starts
+    for (const c of pod.spec.initContainers ?? []) {
+      const [cur] = this.latest(c.name);
+      if (cur?.state === 'CONTAINER_EXITED' && Number(cur.exitCode) === 0) continue;
+      if (cur?.state === 'CONTAINER_EXITED' && pod.spec.restartPolicy === 'Never') return; // the pod failed
+      await this.syncContainer(c, true);
+      return;
+    }
     for (const c of pod.spec.containers) await this.syncContainer(c);
   }
 
@@ -249,7 +257,7 @@ export class PodWorker {
     return this.ctx.runtime.pod(this.uid).containers.get(name) ?? [];
   }
 
-  private async syncContainer(c: Container): Promise<void> {
+  private async syncContainer(c: Container, init = false): Promise<void> {
     const rec = this.record(c.name);
     const [cur] = this.latest(c.name);
     if (cur?.state === 'CONTAINER_RUNNING') {
@@ -268,7 +276,9 @@ export class PodWorker {
       return this.startContainer(c, cur.metadata?.attempt ?? 0, rec);
     }
     const exitCode = Number(cur.exitCode ?? 0);
-    const restart = rec.restartAfterKill === cur.id ? this.pod.spec.restartPolicy !== 'Never' : shouldRestart(this.pod.spec.restartPolicy, exitCode);
+    // a failed init container is retried unless the pod never restarts (Always counts as OnFailure)
+    const policy = init && this.pod.spec.restartPolicy !== 'Never' ? 'OnFailure' : this.pod.spec.restartPolicy;
+    const restart = rec.restartAfterKill === cur.id ? this.pod.spec.restartPolicy !== 'Never' : shouldRestart(policy, exitCode);
     if (!restart) {
       rec.waiting = undefined;
       return;
@@ -428,47 +438,53 @@ export class PodWorker {
 
   /** the runtime's and the worker's view of the pod, for its status */
   view(): PodView {
-    const containers: ContainerView[] = this.pod.spec.containers.map((c) => {
-      const rec = this.records.get(c.name);
-      const [cur, prev] = this.latest(c.name);
-      const image = (() => {
-        const r = parseImageReference(c.image ?? '');
-        return 'error' in r ? c.image : r.full;
-      })();
-      const termMessage = (id: CriContainerStatus) => this.terminationMessage(c, id);
-      let state: ContainerState;
-      let lastState: ContainerState | undefined;
-      if (cur && cur.state === 'CONTAINER_RUNNING') {
-        state = kubeContainerState(cur);
-        if (prev) lastState = kubeContainerState(prev, termMessage(prev));
-      } else if (rec?.waiting) {
-        state = { waiting: { ...rec.waiting } };
-        if (cur && cur.state !== 'CONTAINER_CREATED') lastState = kubeContainerState(cur, termMessage(cur));
-      } else if (cur) {
-        state = kubeContainerState(cur, termMessage(cur));
-        if (prev) lastState = kubeContainerState(prev, termMessage(prev));
-      } else {
-        state = { waiting: { reason: 'ContainerCreating' } };
-      }
-      const running = cur?.state === 'CONTAINER_RUNNING';
-      return {
-        name: c.name,
-        image,
-        imageID: cur?.imageRef,
-        state,
-        lastState,
-        ready: running && !this.terminating && (rec?.prober ? rec.prober.ready : true),
-        started: running && (rec?.prober ? rec.prober.started : true),
-        restartCount: cur ? Number(cur.annotations?.['io.kubernetes.container.restartCount'] ?? cur.metadata?.attempt ?? 0) : 0,
-        containerID: cur ? `containerd://${cur.id}` : undefined,
-      };
-    });
+    return { ...this.podView(), initContainers: (this.pod.spec.initContainers ?? []).map((c) => this.containerView(c)) };
+  }
+
+  private podView(): PodView {
+    const containers: ContainerView[] = this.pod.spec.containers.map((c) => this.containerView(c));
     return {
       containers,
       podIP: this.podIP,
       hostIP: this.ctx.nodeIP,
       startTime: this.startTime,
       message: this.podError?.message,
+    };
+  }
+
+  private containerView(c: Container): ContainerView {
+    const rec = this.records.get(c.name);
+    const [cur, prev] = this.latest(c.name);
+    const image = (() => {
+      const r = parseImageReference(c.image ?? '');
+      return 'error' in r ? c.image : r.full;
+    })();
+    const termMessage = (id: CriContainerStatus) => this.terminationMessage(c, id);
+    let state: ContainerState;
+    let lastState: ContainerState | undefined;
+    if (cur && cur.state === 'CONTAINER_RUNNING') {
+      state = kubeContainerState(cur);
+      if (prev) lastState = kubeContainerState(prev, termMessage(prev));
+    } else if (rec?.waiting) {
+      state = { waiting: { ...rec.waiting } };
+      if (cur && cur.state !== 'CONTAINER_CREATED') lastState = kubeContainerState(cur, termMessage(cur));
+    } else if (cur) {
+      state = kubeContainerState(cur, termMessage(cur));
+      if (prev) lastState = kubeContainerState(prev, termMessage(prev));
+    } else {
+      state = { waiting: { reason: 'ContainerCreating' } };
+    }
+    const running = cur?.state === 'CONTAINER_RUNNING';
+    return {
+      name: c.name,
+      image,
+      imageID: cur?.imageRef,
+      state,
+      lastState,
+      ready: running && !this.terminating && (rec?.prober ? rec.prober.ready : true),
+      started: running && (rec?.prober ? rec.prober.started : true),
+      restartCount: cur ? Number(cur.annotations?.['io.kubernetes.container.restartCount'] ?? cur.metadata?.attempt ?? 0) : 0,
+      containerID: cur ? `containerd://${cur.id}` : undefined,
     };
   }
 
