@@ -31,16 +31,33 @@ export function containerLogPath(name: string, attempt: number): string {
   return path.join(name, `${attempt}.log`);
 }
 
-export function volumeMounts(pod: Pod, c: Container, volumes: Map<string, string>): Mount[] {
+/** subPathExpr expanded with the container's env (ExpandContainerVolumeMounts): a reference to
+ *  an unset or empty variable is an error */
+export function expandSubPathExpr(expr: string, env: Map<string, string>): string {
+  const missing = new Set<string>();
+  const out = expr.replace(/\$\$|\$\(([^)]*)\)/g, (m, name?: string) => {
+    if (m === '$$') return '$';
+    const v = env.get(name!);
+    if (!v) missing.add(name!);
+    return v ?? '';
+  });
+  if (missing.size) throw new ContainerConfigError(`missing value for ${[...missing].sort().join(', ')}`);
+  return out;
+}
+
+export function volumeMounts(pod: Pod, c: Container, volumes: Map<string, string>, env: Map<string, string> = new Map()): Mount[] {
   const readOnlyKinds = new Set((pod.spec.volumes ?? []).filter((v) => v.configMap || v.secret || v.downwardAPI || v.projected).map((v) => v.name));
   return (c.volumeMounts ?? []).map((m) => {
     const host = volumes.get(m.name);
     if (!host) throw new ContainerConfigError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
-    if (m.subPath && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) throw new ContainerConfigError(`subPath "${m.subPath}" must be a relative path without '..'`);
+    const subPath = m.subPathExpr ? expandSubPathExpr(m.subPathExpr, env) : m.subPath;
+    // makeMounts' subPath checks, with its messages
+    if (subPath?.startsWith('/')) throw new ContainerConfigError(`error SubPath \`${subPath}\` must not be an absolute path`);
+    if (subPath?.split('/').includes('..')) throw new ContainerConfigError(`unable to provision SubPath \`${subPath}\`: must not contain '..'`);
     const propagation = m.mountPropagation === 'Bidirectional' ? 'PROPAGATION_BIDIRECTIONAL' : m.mountPropagation === 'HostToContainer' ? 'PROPAGATION_HOST_TO_CONTAINER' : 'PROPAGATION_PRIVATE';
     return {
       containerPath: m.mountPath,
-      hostPath: m.subPath ? path.join(host, m.subPath) : host,
+      hostPath: subPath ? path.join(host, subPath) : host,
       readonly: !!m.readOnly || readOnlyKinds.has(m.name),
       selinuxRelabel: false,
       propagation,
@@ -49,7 +66,7 @@ export function volumeMounts(pod: Pod, c: Container, volumes: Map<string, string
 }
 
 export function containerConfig(pod: Pod, c: Container, i: ContainerConfigInput): ContainerConfig {
-  const mounts = volumeMounts(pod, c, i.volumes);
+  const mounts = volumeMounts(pod, c, i.volumes, i.env);
   const has = (p: string) => mounts.some((m) => m.containerPath === p);
   if (i.hostsFile && !has('/etc/hosts')) mounts.push({ containerPath: '/etc/hosts', hostPath: i.hostsFile, readonly: false, selinuxRelabel: false, propagation: 'PROPAGATION_PRIVATE' } as Mount);
   const termPath = c.terminationMessagePath ?? '/dev/termination-log';

@@ -13,7 +13,8 @@ export function kubeContainerState(s: CriContainerStatus, terminationMessage?: s
     case 'CONTAINER_EXITED': {
       const exitCode = Number(s.exitCode ?? 0);
       const reason = s.reason || (exitCode === 0 ? 'Completed' : 'Error');
-      const message = s.message || terminationMessage || undefined;
+      // the runtime's message, then ": " and the termination message (getContainerStatuses)
+      const message = [s.message, terminationMessage].filter(Boolean).join(': ') || undefined;
       return {
         terminated: {
           exitCode,

@@ -9,6 +9,23 @@ export interface DnsConfig {
   hostNameservers?: string[];
   /** the node's own resolv.conf search domains */
   hostSearches?: string[];
+  /** the node's own resolv.conf options, kept for dnsPolicy Default */
+  hostOptions?: string[];
+}
+
+const MAX_DNS_NAMESERVERS = 3;
+const MAX_DNS_SEARCH_PATHS = 32;
+const MAX_DNS_SEARCH_LIST_CHARS = 2048;
+const MAX_SEARCH_DOMAIN_LENGTH = 253;
+
+const omitDuplicates = (xs: string[]) => [...new Set(xs)];
+
+/** formDNSSearchFitsLimits: at most 32 domains, none longer than 253 characters, and the
+ *  search line within 2048 characters (domains dropped from the end) */
+function searchFitsLimits(searches: string[]): string[] {
+  let out = searches.slice(0, MAX_DNS_SEARCH_PATHS).filter((d) => d.length <= MAX_SEARCH_DOMAIN_LENGTH);
+  while (out.length && out.join(' ').length > MAX_DNS_SEARCH_LIST_CHARS) out = out.slice(0, -1);
+  return out;
 }
 
 /** the pod's DNS settings as CRI's DNSConfig (containerd writes the pod's resolv.conf from it),
@@ -25,22 +42,31 @@ export function podDnsConfig(pod: Pod, cfg: DnsConfig): { servers: string[]; sea
   if (policy === 'ClusterFirst' && cfg.clusterDNS.length > 0) {
     const d = cfg.clusterDomain;
     servers = [...cfg.clusterDNS];
-    searches = [`${ns}.svc.${d}`, `svc.${d}`, d, ...(cfg.hostSearches ?? [])];
+    // generateSearchesForDNSClusterFirst: the cluster's domains before the node's, once each
+    searches = d ? omitDuplicates([`${ns}.svc.${d}`, `svc.${d}`, d, ...(cfg.hostSearches ?? [])]) : [...(cfg.hostSearches ?? [])];
     options = ['ndots:5'];
   } else if (policy !== 'None') {
+    // Default (and ClusterFirst without a cluster DNS): the node's resolv.conf as it is
     servers = [...(cfg.hostNameservers ?? [])];
     searches = [...(cfg.hostSearches ?? [])];
+    options = [...(cfg.hostOptions ?? [])];
   }
   const extra = pod.spec.dnsConfig;
   if (extra) {
-    servers = [...new Set([...servers, ...(extra.nameservers ?? [])])];
-    searches = [...new Set([...searches, ...(extra.searches ?? [])])];
-    const byName = new Map(options.map((o) => [o.split(':')[0], o]));
-    for (const o of extra.options ?? []) byName.set(o.name, o.value !== undefined ? `${o.name}:${o.value}` : o.name);
-    options = [...byName.values()];
+    // appendDNSConfig: duplicates merged; mergeDNSOptions: the pod's option of a name wins, an
+    // empty value is the bare name
+    servers = omitDuplicates([...servers, ...(extra.nameservers ?? [])]);
+    searches = omitDuplicates([...searches, ...(extra.searches ?? [])]);
+    const byName = new Map<string, string>();
+    for (const o of options) {
+      const i = o.indexOf(':');
+      byName.set(i < 0 ? o : o.slice(0, i), i < 0 ? '' : o.slice(i + 1));
+    }
+    for (const o of extra.options ?? []) byName.set(o.name, o.value ?? '');
+    options = [...byName].map(([k, v]) => (v ? `${k}:${v}` : k));
   }
-  // resolv.conf allows 3 nameservers and 32 search domains
-  return { servers: servers.slice(0, 3), searches: searches.slice(0, 32), options };
+  // formDNSConfigFitsLimits: 3 nameservers, the search line limits
+  return { servers: servers.slice(0, MAX_DNS_NAMESERVERS), searches: searchFitsLimits(searches), options };
 }
 
 export function resolvConf(pod: Pod, cfg: DnsConfig): string {
@@ -76,14 +102,31 @@ export function hostsFile(pod: Pod, podIP: string, clusterDomain: string): strin
   } else {
     lines.push(`${podIP}\t${host}`);
   }
+  // hostsEntriesFromHostAliases: a blank line, a comment, then one line per IP
+  const aliases = pod.spec.hostAliases ?? [];
+  if (aliases.length) lines.push('', '# Entries added by HostAliases.', ...aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join('\t')}`));
   return lines.join('\n') + '\n';
 }
 
-/** search domains of a resolv.conf text */
+/** search domains of a resolv.conf text (kubelet parseResolvConf: the last search line wins,
+ *  "." is dropped and a trailing dot trimmed) */
 export function parseSearches(text: string): string[] {
-  return text
-    .split('\n')
-    .flatMap((l) => /^\s*search\s+(.+)$/.exec(l)?.[1].trim().split(/\s+/) ?? []);
+  let searches: string[] = [];
+  for (const l of text.split('\n')) {
+    const f = l.trim().split(/\s+/);
+    if (f[0] === 'search') searches = f.slice(1).filter((d) => d !== '.').map((d) => d.replace(/\.$/, ''));
+  }
+  return searches;
+}
+
+/** options of a resolv.conf text; a later option of the same name replaces the earlier one */
+export function parseOptions(text: string): string[] {
+  const byName = new Map<string, string>();
+  for (const l of text.split('\n')) {
+    const f = l.trim().split(/\s+/);
+    if (f[0] === 'options') for (const o of f.slice(1)) byName.set(o.split(':')[0], o);
+  }
+  return [...byName.values()];
 }
 
 /** nameservers of a resolv.conf text (for dnsPolicy Default) */

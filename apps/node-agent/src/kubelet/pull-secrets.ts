@@ -41,10 +41,14 @@ export function authForRegistry(secrets: Secret[], registry: string): RegistryAu
     for (const [key, e] of Object.entries(entriesOf(s))) {
       if (registryHostOfKey(key) !== registry) continue;
       let { username, password } = e;
-      if ((!username || !password) && e.auth) {
-        const [u, ...p] = Buffer.from(e.auth, 'base64').toString('utf8').split(':');
-        username ??= u;
-        password ??= p.join(':');
+      // credentialprovider DockerConfigEntry.UnmarshalJSON: a non-empty auth field wins over
+      // username/password, split at its first ':'
+      if (e.auth) {
+        const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        if (i < 0) continue; // "unable to parse auth field": the entry gives no credentials
+        username = decoded.slice(0, i);
+        password = decoded.slice(i + 1);
       }
       return { username, password, serverAddress: registry };
     }

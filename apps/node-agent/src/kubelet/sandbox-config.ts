@@ -7,7 +7,7 @@ import type { PodSandboxConfig } from '@svcnet/cri-client';
 import { podHostname } from './container-env';
 import { podDnsConfig, type DnsConfig } from './dns-files';
 import { LABEL_NODE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './kubelet-labels';
-import { seccompProfile } from './security-context';
+import { podSupplementalGroups } from './security-context';
 
 export interface SandboxOptions {
   nodeName: string;
@@ -21,6 +21,14 @@ export interface SandboxOptions {
 
 export function podLogDirectory(podLogsDir: string, pod: Pod): string {
   return path.join(podLogsDir, `${pod.metadata.namespace ?? 'default'}_${pod.metadata.name}_${pod.metadata.uid}`);
+}
+
+/** the sandbox's hostname: the pod hostname, or with setHostnameAsFQDN and a subdomain its FQDN
+ *  (GetNodenameForKernel; validation keeps it within 64 characters) */
+export function kernelHostname(pod: Pod, clusterDomain: string): string {
+  const host = podHostname(pod);
+  if (!pod.spec.setHostnameAsFQDN || !pod.spec.subdomain) return host;
+  return `${host}.${pod.spec.subdomain}.${pod.metadata.namespace ?? 'default'}.svc.${clusterDomain}`;
 }
 
 export function podLabels(pod: Pod, nodeName: string): Record<string, string> {
@@ -38,11 +46,11 @@ export function podSandboxConfig(pod: Pod, o: SandboxOptions): PodSandboxConfig 
   const psc = spec.securityContext ?? {};
   const hostNetwork = !!spec.hostNetwork;
   const portMappings = spec.containers.flatMap((c) =>
-    (c.ports ?? []).filter((p) => p.hostPort).map((p) => ({ protocol: p.protocol ?? 'TCP', containerPort: p.containerPort, hostPort: p.hostPort!, hostIp: '' })),
+    (c.ports ?? []).filter((p) => p.hostPort).map((p) => ({ protocol: p.protocol ?? 'TCP', containerPort: p.containerPort, hostPort: p.hostPort!, hostIp: p.hostIP ?? '' })),
   );
   const config: PodSandboxConfig = {
     metadata: { name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '', namespace: pod.metadata.namespace ?? 'default', attempt: o.attempt },
-    hostname: hostNetwork ? '' : podHostname(pod),
+    hostname: hostNetwork ? '' : kernelHostname(pod, o.dns.clusterDomain),
     logDirectory: podLogDirectory(o.podLogsDir, pod),
     dnsConfig: podDnsConfig(pod, o.dns),
     portMappings,
@@ -58,9 +66,11 @@ export function podSandboxConfig(pod: Pod, o: SandboxOptions): PodSandboxConfig 
         },
         ...(psc.runAsUser !== undefined ? { runAsUser: { value: psc.runAsUser } } : {}),
         ...(psc.runAsGroup !== undefined ? { runAsGroup: { value: psc.runAsGroup } } : {}),
-        supplementalGroups: [...(psc.supplementalGroups ?? []), ...(psc.fsGroup !== undefined ? [psc.fsGroup] : [])],
-        privileged: spec.containers.some((c) => c.securityContext?.privileged),
-        seccomp: seccompProfile(psc.seccompProfile),
+        supplementalGroups: podSupplementalGroups(psc),
+        // HasPrivilegedContainer looks at init containers too
+        privileged: [...(spec.initContainers ?? []), ...spec.containers].some((c) => c.securityContext?.privileged),
+        // the sandbox always runs RuntimeDefault so pods may use stricter profiles (kubernetes#84623)
+        seccomp: { profileType: 'RuntimeDefault', localhostRef: '' },
       },
       sysctls: Object.fromEntries((psc.sysctls ?? []).map((s) => [s.name, s.value])),
     },

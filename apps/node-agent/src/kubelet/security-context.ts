@@ -1,5 +1,6 @@
 // securityContext -> CRI LinuxContainerSecurityContext, with the kubelet's defaults: masked and
 // read-only /proc paths unless privileged, container fields over pod fields. Pure.
+import * as path from 'node:path';
 import type { Container, Pod, SeccompProfile } from '@svcnet/api-types';
 import type { LinuxContainerSecurityContext, SecurityProfile } from '@svcnet/cri-client';
 
@@ -10,16 +11,28 @@ export const DEFAULT_MASKED_PATHS = [
 ];
 export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-export function seccompProfile(p: SeccompProfile | undefined): SecurityProfile {
+/** where Localhost seccomp profiles live: <kubelet root dir>/seccomp, as the kubelet has it */
+export const DEFAULT_SECCOMP_PROFILE_ROOT = '/var/lib/kubelet/seccomp';
+
+/** kuberuntime fieldSeccompProfile: a Localhost profile is a path under the profile root
+ *  (the runtime reads the file, so it must be absolute); no profile is Unconfined */
+export function seccompProfile(p: SeccompProfile | undefined, profileRoot = DEFAULT_SECCOMP_PROFILE_ROOT): SecurityProfile {
   if (p?.type === 'RuntimeDefault') return { profileType: 'RuntimeDefault', localhostRef: '' };
-  if (p?.type === 'Localhost') return { profileType: 'Localhost', localhostRef: p.localhostProfile ?? '' };
+  if (p?.type === 'Localhost') return { profileType: 'Localhost', localhostRef: p.localhostProfile ? path.join(profileRoot, p.localhostProfile) : '' };
   return { profileType: 'Unconfined', localhostRef: '' };
 }
 
-export function containerSecurityContext(pod: Pod, c: Container): LinuxContainerSecurityContext {
+/** pod securityContext groups as the kubelet sends them: fsGroup first, then supplementalGroups */
+export function podSupplementalGroups(psc: { supplementalGroups?: number[]; fsGroup?: number }): number[] {
+  return [...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])];
+}
+
+export function containerSecurityContext(pod: Pod, c: Container, seccompProfileRoot?: string): LinuxContainerSecurityContext {
   const psc = pod.spec.securityContext ?? {};
   const sc = c.securityContext ?? {};
   const privileged = !!sc.privileged;
+  // procMount: Unmasked leaves /proc as it is (ConvertToRuntimeMaskedPaths)
+  const unmasked = privileged || sc.procMount === 'Unmasked';
   const runAsUser = sc.runAsUser ?? psc.runAsUser;
   const runAsGroup = sc.runAsGroup ?? psc.runAsGroup;
   return {
@@ -33,12 +46,12 @@ export function containerSecurityContext(pod: Pod, c: Container): LinuxContainer
     ...(runAsUser !== undefined ? { runAsUser: { value: runAsUser } } : {}),
     ...(runAsGroup !== undefined ? { runAsGroup: { value: runAsGroup } } : {}),
     readonlyRootfs: !!sc.readOnlyRootFilesystem,
-    supplementalGroups: [...(psc.supplementalGroups ?? []), ...(psc.fsGroup !== undefined ? [psc.fsGroup] : [])],
+    supplementalGroups: podSupplementalGroups(psc),
     // allowPrivilegeEscalation: false is no_new_privs; privileged containers always may escalate
     noNewPrivs: !privileged && sc.allowPrivilegeEscalation === false,
-    maskedPaths: privileged ? [] : DEFAULT_MASKED_PATHS,
-    readonlyPaths: privileged ? [] : DEFAULT_READONLY_PATHS,
-    seccomp: seccompProfile(sc.seccompProfile ?? psc.seccompProfile),
+    maskedPaths: unmasked ? [] : DEFAULT_MASKED_PATHS,
+    readonlyPaths: unmasked ? [] : DEFAULT_READONLY_PATHS,
+    seccomp: seccompProfile(sc.seccompProfile ?? psc.seccompProfile, seccompProfileRoot),
   };
 }
 

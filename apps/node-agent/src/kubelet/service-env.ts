@@ -1,6 +1,7 @@
 // Kubernetes service environment variables (the docker-links style ones kubelet injects),
 // following pkg/kubelet/envvars: FOO_SERVICE_HOST, FOO_SERVICE_PORT[_NAME], FOO_PORT, FOO_PORT_<p>_<PROTO>[_PROTO|_PORT|_ADDR].
 import type { Service } from '@svcnet/api-types';
+import { joinHostPort } from '@svcnet/ipnet';
 
 export interface EnvPair {
   name: string;
@@ -18,10 +19,6 @@ export function hasClusterIP(svc: Service): boolean {
   return !!ip && ip !== 'None';
 }
 
-function hostPort(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
 export function envForService(svc: Service): EnvPair[] {
   if (!hasClusterIP(svc)) return [];
   const ports = svc.spec.ports ?? [];
@@ -37,7 +34,7 @@ export function envForService(svc: Service): EnvPair[] {
   }
   ports.forEach((p, i) => {
     const proto = p.protocol ?? 'TCP';
-    const url = `${proto.toLowerCase()}://${hostPort(ip, p.port)}`;
+    const url = `${proto.toLowerCase()}://${joinHostPort(ip, p.port)}`;
     // docker links special-case the first port
     if (i === 0) out.push({ name: `${prefix}_PORT`, value: url });
     const pp = `${prefix}_PORT_${p.port}_${proto.toUpperCase()}`;

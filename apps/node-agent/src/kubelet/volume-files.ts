@@ -1,6 +1,7 @@
 // The files of configMap, secret, downwardAPI and projected volumes, as the kubelet's volume
 // plugins lay them out: every key (or the listed items) a file, modes from defaultMode/mode,
 // a missing non-optional source an error that keeps the pod in ContainerCreating. Pure.
+import * as path from 'node:path';
 import type { ConfigMap, KeyToPath, Pod, Secret, Volume, DownwardAPIVolumeFile } from '@svcnet/api-types';
 import { fieldRefValue, resourceFieldValue, type EnvSources, type PodFacts } from './container-env';
 
@@ -15,14 +16,15 @@ export class VolumeSetupError extends Error {}
 
 const DEFAULT_MODE = 0o644;
 
-function fromKeys(data: Record<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number, what: string, optional: boolean): VolumeFile[] {
+function fromKeys(data: Record<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number, what: 'configmap' | 'secret', optional: boolean): VolumeFile[] {
   if (!items?.length) return Object.entries(data).map(([k, v]) => ({ path: k, content: v, mode: defaultMode }));
   const out: VolumeFile[] = [];
   for (const it of items) {
     const v = data[it.key];
     if (v === undefined) {
       if (optional) continue;
-      throw new VolumeSetupError(`configmap references non-existent config key: ${it.key}`.replace('configmap', what));
+      // the configMap and secret plugins' MakePayload word this differently
+      throw new VolumeSetupError(what === 'configmap' ? `configmap references non-existent config key: ${it.key}` : `references non-existent secret key: ${it.key}`);
     }
     out.push({ path: it.path, content: v, mode: it.mode ?? defaultMode });
   }
@@ -43,18 +45,13 @@ function secretData(s: Secret): Record<string, Buffer> {
 function downwardFiles(pod: Pod, items: DownwardAPIVolumeFile[] | undefined, defaultMode: number, facts: PodFacts, src: EnvSources): VolumeFile[] {
   return (items ?? []).map((it) => {
     let value = '';
-    if (it.fieldRef) {
-      const fp = it.fieldRef.fieldPath;
-      // the whole label/annotation map is only available to volumes, one key="value" a line
-      if (fp === 'metadata.labels' || fp === 'metadata.annotations') {
-        const m = (fp === 'metadata.labels' ? pod.metadata.labels : pod.metadata.annotations) ?? {};
-        value = Object.keys(m).sort().map((k) => `${k}=${JSON.stringify(m[k])}`).join('\n');
-      } else value = fieldRefValue(pod, fp, facts);
-    } else if (it.resourceFieldRef) {
+    // the whole label/annotation map (only available to volumes) is one key="value" a line
+    if (it.fieldRef) value = fieldRefValue(pod, it.fieldRef.fieldPath, facts);
+    else if (it.resourceFieldRef) {
       const c = pod.spec.containers.find((x) => x.name === it.resourceFieldRef!.containerName) ?? pod.spec.containers[0];
       value = resourceFieldValue(pod, c, it.resourceFieldRef, src);
     }
-    return { path: it.path, content: Buffer.from(value, 'utf8'), mode: it.mode ?? defaultMode };
+    return { path: path.posix.normalize(it.path), content: Buffer.from(value, 'utf8'), mode: it.mode ?? defaultMode };
   });
 }
 
@@ -80,19 +77,38 @@ export function volumeFiles(pod: Pod, v: Volume, facts: PodFacts, src: EnvSource
   if (v.downwardAPI) return downwardFiles(pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_MODE, facts, src);
   if (v.projected) {
     const mode = v.projected.defaultMode ?? DEFAULT_MODE;
-    const files: VolumeFile[] = [];
+    // one payload keyed by path: a later source's file replaces an earlier one's
+    const files = new Map<string, VolumeFile>();
     for (const s of v.projected.sources ?? []) {
-      if (s.configMap) files.push(...(volumeFiles(pod, { name: v.name, configMap: { ...s.configMap, defaultMode: mode } }, facts, src) ?? []));
-      else if (s.secret) files.push(...(volumeFiles(pod, { name: v.name, secret: { secretName: s.secret.name, items: s.secret.items, optional: s.secret.optional, defaultMode: mode } }, facts, src) ?? []));
-      else if (s.downwardAPI) files.push(...downwardFiles(pod, s.downwardAPI.items, mode, facts, src));
+      let got: VolumeFile[] = [];
+      if (s.configMap) got = volumeFiles(pod, { name: v.name, configMap: { ...s.configMap, defaultMode: mode } }, facts, src) ?? [];
+      else if (s.secret) got = volumeFiles(pod, { name: v.name, secret: { secretName: s.secret.name, items: s.secret.items, optional: s.secret.optional, defaultMode: mode } }, facts, src) ?? [];
+      else if (s.downwardAPI) got = downwardFiles(pod, s.downwardAPI.items, mode, facts, src);
       // serviceAccountToken sources need the TokenRequest API (not served yet): left out
+      for (const f of got) files.set(f.path, f);
     }
-    return files;
+    return [...files.values()];
   }
   return undefined;
 }
 
-/** a relative volume path may not escape the volume */
+/** AtomicWriter's validatePath: the reason a volume file path is refused, or undefined. Not
+ *  empty, relative, no '..' element, no leading '..' (that is where ..data and the timestamped
+ *  directories live), file names up to 255 and paths up to 4096 characters. */
+export function invalidPathReason(p: string): string | undefined {
+  if (!p) return `invalid path: must not be empty: ${JSON.stringify(p)}`;
+  if (p.startsWith('/')) return `invalid path: must be relative path: ${p}`;
+  if (p.length > 4096) return 'invalid path: must be less than or equal to 4096 characters';
+  const items = p.split('/');
+  for (const item of items) {
+    if (item === '..') return `invalid path: must not contain '..': ${p}`;
+    if (item.length > 255) return 'invalid path: filenames must be less than or equal to 255 characters';
+  }
+  if (items[0].startsWith('..') && items[0].length > 2) return `invalid path: must not start with '..': ${p}`;
+  return undefined;
+}
+
+/** a relative volume path may not escape the volume nor touch the writer's own ..entries */
 export function isSafeRelativePath(p: string): boolean {
-  return !!p && !p.startsWith('/') && !p.split('/').includes('..');
+  return invalidPathReason(p) === undefined;
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Pod, Volume } from '@svcnet/api-types';
 import { runCommand } from './exec-command';
 import type { EnvSources, PodFacts } from './container-env';
-import { VolumeSetupError, isSafeRelativePath, volumeFiles, type VolumeFile } from './volume-files';
+import { VolumeSetupError, invalidPathReason, volumeFiles, type VolumeFile } from './volume-files';
 
 export class VolumeManager {
   constructor(private readonly podsDir: string) {}
@@ -118,13 +118,30 @@ function checkHostPath(p: string, type: string): string {
  * is swapped to it with one rename, and each top-level name is a symlink through ..data.
  */
 export function writeAtomically(dir: string, files: VolumeFile[]): void {
-  for (const f of files) if (!isSafeRelativePath(f.path)) throw new VolumeSetupError(`invalid path ${JSON.stringify(f.path)}: must be relative and may not contain '..'`);
+  for (const f of files) {
+    const why = invalidPathReason(f.path);
+    if (why) throw new VolumeSetupError(why);
+  }
+  files = [...new Map(files.map((f) => [path.posix.normalize(f.path), { ...f, path: path.posix.normalize(f.path) }])).values()];
+  const top = new Set(files.map((f) => f.path.split('/')[0]));
+  const linkTopLevel = () => {
+    for (const name of top) {
+      const link = path.join(dir, name);
+      if (!fs.lstatSync(link, { throwIfNoEntry: false })) fs.symlinkSync(path.join('..data', name), link);
+    }
+  };
   const dataLink = path.join(dir, '..data');
-  const current = fs.existsSync(dataLink) ? fs.readlinkSync(dataLink) : undefined;
-  if (current && sameContent(path.join(dir, current), files)) return;
-  const ts = `..${new Date().toISOString().replace(/[:.]/g, '_')}.${process.pid}${Math.random().toString(36).slice(2, 6)}`;
-  const tsDir = path.join(dir, ts);
-  fs.mkdirSync(tsDir, { mode: 0o755 });
+  const current = fs.lstatSync(dataLink, { throwIfNoEntry: false }) ? fs.readlinkSync(dataLink) : undefined;
+  if (current && sameContent(path.join(dir, current), files)) {
+    // up to date, but the user-visible links must still exist (kubernetes#121472)
+    linkTopLevel();
+    return;
+  }
+  // os.MkdirTemp(dir, "..2006_01_02_15_04_05."), then chmod 0755 whatever the umask
+  const stamp = new Date().toISOString().replace(/^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+).*$/, '$1_$2_$3_$4_$5_$6');
+  const tsDir = fs.mkdtempSync(path.join(dir, `..${stamp}.`));
+  const ts = path.basename(tsDir);
+  fs.chmodSync(tsDir, 0o755);
   for (const f of files) {
     const p = path.join(tsDir, f.path);
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -135,11 +152,7 @@ export function writeAtomically(dir: string, files: VolumeFile[]): void {
   fs.rmSync(tmpLink, { force: true });
   fs.symlinkSync(ts, tmpLink);
   fs.renameSync(tmpLink, dataLink);
-  const top = new Set(files.map((f) => f.path.split('/')[0]));
-  for (const name of top) {
-    const link = path.join(dir, name);
-    if (!fs.lstatSync(link, { throwIfNoEntry: false })) fs.symlinkSync(path.join('..data', name), link);
-  }
+  linkTopLevel();
   // names no longer in the volume, and the previous timestamped directory
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith('..')) {
