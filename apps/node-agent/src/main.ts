@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { API_CLIENT_FLAGS, clientFromFlags, createInformer } from '@svcnet/api-client';
-import type { ConfigMap, EndpointSlice, Event, Node, Pod, Secret, Service } from '@svcnet/api-types';
+import type { ConfigMap, EndpointSlice, Event, Namespace, NetworkPolicy, Node, Pod, Secret, Service } from '@svcnet/api-types';
 import { Registry, createLogger, parseFlags, startHealthServer, announceReady, onShutdown, runMain } from '@svcnet/observability';
 import { hostMountNamespacePid, reexecInMountNamespaceOf } from './host-mount-ns';
 import { hostFacts } from './node-object';
@@ -19,6 +19,7 @@ import { renderCniConfList } from './cni/cni-config';
 import { installCniPlugin } from './cni/install';
 import { handleContainerLogs } from './kubelet/container-logs';
 import { attachExecServer } from './kubelet/exec-server';
+import { attachPortForwardServer, kubeletPortForwardLookup } from './kubelet/port-forward';
 import { parseNameservers, parseSearches } from './kubelet/dns-files';
 import { Kubelet } from './kubelet/kubelet';
 import { PodController } from './kubelet/pod-controller';
@@ -27,6 +28,8 @@ import { stdinFifo } from './kubelet/container-stdin';
 import { enableForwarding } from './node-routes';
 import { createProxy, type Proxy } from './proxy/proxy';
 import { PROXY_FLAGS } from './proxy/proxy-flags';
+import { createNetworkPolicy, type NetworkPolicyHalf } from './netpol/netpol';
+import { NETPOL_FLAGS } from './netpol/netpol-flags';
 
 const FLAGS = {
   ...API_CLIENT_FLAGS,
@@ -48,6 +51,7 @@ const FLAGS = {
   'kubelet-socket': { default: '', help: 'also serve logs/exec on this unix socket and advertise it on the Node (annotation svcnet.io/kubelet-endpoint), for an apiserver that cannot route to the node IP (local mode)' },
   'heartbeat-interval': { default: '5', help: 'seconds between Node status heartbeats' },
   ...PROXY_FLAGS,
+  ...NETPOL_FLAGS,
 };
 
 function firstIPv4(): string {
@@ -82,8 +86,12 @@ async function main(): Promise<void> {
       !controller?.hasSynced() ? 'pods not synced yet' : proxyEnabled && !proxy?.proxier.hasSynced() ? 'proxy rules not synced yet' : undefined,
   });
 
-  const registration = new NodeRegistration(nodes, hostFacts(nodeName, nodeIP), log);
-  await registration.register();
+  // --pod-cidr is asked for at registration, so other nodes route the CIDR the pods really use
+  const registration = new NodeRegistration(nodes, { ...hostFacts(nodeName, nodeIP), podCIDR: flags['pod-cidr'] || undefined }, log);
+  const registered = await registration.register();
+  if (flags['pod-cidr'] && registered.spec?.podCIDR && registered.spec.podCIDR !== flags['pod-cidr']) {
+    throw new Error(`--pod-cidr ${flags['pod-cidr']} differs from the Node's spec.podCIDR ${registered.spec.podCIDR} (assigned before); delete the Node or drop the flag`);
+  }
   const podCIDR = flags['pod-cidr'] || (await registration.waitForPodCIDR());
   registration.startHeartbeat(Number(flags['heartbeat-interval']) * 1000);
   log.info('node registered', { nodeIP, podCIDR });
@@ -192,6 +200,8 @@ async function main(): Promise<void> {
       return { pid, logPath: st.logPath ?? '', stdinPath: spec?.stdin ? stdinFifo(flags['runtime-state-dir'], st.id) : undefined, fromStart: !!spec?.stdinOnce };
     },
   }, log);
+  // port-forward (SPDY/3.1, plain or tunnelled in a WebSocket); after exec: it keeps the other upgrades
+  attachPortForwardServer(logsServer, kubeletPortForwardLookup((ns, name) => controller!.findPod(ns, name), runtime.runtime), log);
   const kubeletPort = await new Promise<number>((resolve, reject) => {
     logsServer.once('error', reject);
     logsServer.listen(Number(flags['kubelet-port']), flags['kubelet-host'], () => resolve((logsServer.address() as { port: number }).port));
@@ -206,13 +216,31 @@ async function main(): Promise<void> {
     proxy.run();
     proxySynced = await proxy.firstSync(60_000);
   }
+  // NetworkPolicy half (src/netpol/): its own cluster-wide informers and nft table.
+  let netpol: NetworkPolicyHalf | undefined;
+  let networkPolicySynced = false;
+  if (flags['network-policy'] !== 'false') {
+    netpol = createNetworkPolicy({
+      nodeName,
+      table: flags['network-policy-table'],
+      syncPeriod: flags['network-policy-sync-period'],
+      minSyncPeriod: flags['network-policy-min-sync-period'],
+      pods,
+      namespaces: client.resource<Namespace>('namespaces'),
+      policies: client.resource<NetworkPolicy>('networkpolicies'),
+      log,
+      registry,
+    });
+    networkPolicySynced = await netpol.start(60_000);
+  }
   log.info('node-agent ready', { healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced });
-  announceReady({ component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced });
+  announceReady({ component: 'node-agent', node: nodeName, podCIDR, healthPort: health.port, kubeletPort, proxy: proxyEnabled, proxySynced, networkPolicySynced });
 
   // pods keep running and the proxy rules stay in the kernel: the next agent adopts both
   onShutdown(log, async () => {
     registration.stop();
     proxy?.stop();
+    netpol?.stop();
     controller?.stop();
     nodeInformer.stop();
     runtime.shutdown();

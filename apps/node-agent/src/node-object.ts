@@ -15,6 +15,8 @@ export interface NodeFacts {
   kernelVersion?: string;
   osImage?: string;
   architecture?: string;
+  /** a podCIDR the node asks for (--pod-cidr); otherwise the apiserver allocates one */
+  podCIDR?: string;
   /** "containerd://1.6.20", from CRI Version */
   containerRuntimeVersion?: string;
   /** the images the runtime holds (status.images) */
@@ -95,7 +97,7 @@ export function buildNode(f: NodeFacts, now: string): Node {
         'kubernetes.io/arch': f.architecture ?? 'amd64',
       },
     },
-    spec: {},
+    spec: f.podCIDR ? { podCIDR: f.podCIDR, podCIDRs: [f.podCIDR] } : {},
     status: nodeStatus(f, now),
   };
 }
