@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lay out svcnet's runtime tree (what the apps need to run, nothing else) in DEST:
 #   package.json, proto/, apps/*/{package.json,dist}, libs/*/{package.json,dist},
-#   node_modules (without the build-only tools), bin/svcnet (the entrypoint), bin/kubectl
-#   (copied from this host when present). Build first: `npx tsc -b`.
+#   node_modules (without the build-only tools), bin/svcnet (the entrypoint), bin/svcnet-ctl,
+#   bin/svcnet-containerd-config, bin/svcnet-registry, bin/kubectl (copied from this host when present). Build first: `npx tsc -b`.
 # Used by deploy/docker/build-images.sh (image context) and deploy/vm/install.sh.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +32,10 @@ tar -C "$REPO" -c --exclude=node_modules/typescript --exclude=node_modules/nx --
   --exclude=node_modules/testcontainers --exclude=node_modules/@types node_modules | tar -C "$DEST" -x
 install -m 0755 "$REPO/deploy/docker/svcnet-entrypoint.sh" "$DEST/bin/svcnet"
 install -m 0755 "$REPO/deploy/svcnet-ctl.js" "$DEST/bin/svcnet-ctl"
+# containerd config + registry hosts for a node (Docker entrypoint, deploy/vm/install.sh) and the
+# local stand-in registry (Compose/e2e service "registry")
+install -m 0755 "$REPO/deploy/docker/containerd-config.js" "$DEST/bin/svcnet-containerd-config"
+install -m 0755 "$REPO/deploy/docker/registry.js" "$DEST/bin/svcnet-registry"
 if [ "${STAGE_KUBECTL:-1}" = 1 ] && command -v kubectl >/dev/null; then
   k=$(readlink -f "$(command -v kubectl)")
   if file -L "$k" 2>/dev/null | grep -q 'statically linked'; then install -m 0755 "$k" "$DEST/bin/kubectl"; fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The end-to-end suite from a fresh machine: Docker engine, images (cached base), the suite.
+# The end-to-end suite from a fresh machine: Docker engine, images (cached base), the stand-in
+# images the registry container serves (cached), the suite.
 #   sudo e2e/run.sh                 everything
 #   E2E_ONLY=test e2e/run.sh        skip image builds (images exist)
 #   E2E_FILTER='NodePort' ...       only scenarios whose name matches
@@ -19,7 +20,8 @@ cleanup_leftovers() {
     for id in $(docker $kind ls -q $([ $kind = container ] && echo -a) --filter label=svcnet.e2e=true 2>/dev/null || true); do
       pid=$(docker $kind inspect -f '{{index .'"$([ $kind = container ] && echo Config.)"'Labels "svcnet.e2e.pid"}}' "$id" 2>/dev/null || true)
       if [ -z "$pid" ] || [ "$pid" = "<no value>" ] || ! kill -0 "$pid" 2>/dev/null; then
-        docker $kind rm -f "$id" >/dev/null 2>&1 || docker $kind rm "$id" >/dev/null 2>&1 || true
+        # -v: node containers keep containerd's store on anonymous volumes
+        docker $kind rm -f $([ $kind = container ] && echo -v) "$id" >/dev/null 2>&1 || docker $kind rm "$id" >/dev/null 2>&1 || true
       fi
     done
   done
@@ -34,6 +36,8 @@ if [ "${E2E_ONLY:-}" != test ]; then
   deploy/docker/build-base-image.sh
   step "app image (tsc -b + docker build)"
   deploy/docker/build-images.sh
+  step "stand-in images for the registry container (cached)"
+  deploy/images/build-standins.sh
 else
   npx tsc -b tsconfig.json
 fi

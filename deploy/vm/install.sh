@@ -7,9 +7,12 @@
 #   ... --no-systemd   lay out files only; start apps with /opt/svcnet/bin/svcnet-run <app>
 #   TLS: --make-pki (control plane: the certs tool writes /etc/svcnet/pki, incl. admin.kubeconfig)
 #        --pki DIR  (nodes: a copy of that directory); without either, plaintext gRPC (--insecure)
+#   Nodes: containerd (+ runc, CNI plugins; apt-get installed when missing unless --no-install-packages)
+#        runs from Debian's containerd.service with svcnet's config (a drop-in); --registry-mirror URL
+#        adds a mirror (e.g. svcnet's stand-in registry http://10.0.0.10:5000) after the real registries
 #
 # Roles: control-plane = apiserver, endpoints-controller, workload-controller, dns, cloud-lb;
-#        node = node-agent; all = both (a one-VM cluster).
+#        node = containerd + node-agent; all = both (a one-VM cluster).
 # Source: this script's checkout (built with `npx tsc -b`; staged with deploy/stage-tree.sh),
 # an already staged tree (a bundle from deploy/vm/make-bundle.sh, unpacked), or --src TARBALL.
 set -euo pipefail
@@ -31,8 +34,13 @@ LB_INTERFACE=""
 LB_DATAPLANE=userspace
 PKI_SRC=""
 MAKE_PKI=false
+REGISTRY_MIRROR=""
+INSTALL_PACKAGES=true
+CNI_BIN_DIR=/var/lib/svcnet/cni/bin
+CNI_CONF_DIR=/var/lib/svcnet/cni/net.d
+CONTAINERD_SOCKET=/run/containerd/containerd.sock
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --src) SRC=$2; shift 2 ;;
@@ -52,6 +60,8 @@ while [ $# -gt 0 ]; do
     --lb-dataplane) LB_DATAPLANE=$2; shift 2 ;;
     --pki) PKI_SRC=$2; shift 2 ;;
     --make-pki) MAKE_PKI=true; shift ;;
+    --registry-mirror) REGISTRY_MIRROR=$2; shift 2 ;;
+    --no-install-packages) INSTALL_PACKAGES=false; shift ;;
     -h | --help) usage 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; usage 2 ;;
   esac
@@ -61,6 +71,19 @@ case "$ROLE" in all | control-plane | node) ;; *) echo "install.sh: --role all|c
 command -v node >/dev/null || { echo "install.sh: Node.js >= 20 is required (node not found)" >&2; exit 1; }
 [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || { echo "install.sh: Node.js >= 20 is required" >&2; exit 1; }
 if [ "$ROLE" != control-plane ]; then
+  # pods are containers: containerd (CRI) + runc, and the CNI loopback plugin next to svcnet-bridge
+  missing=()
+  command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(containerd)
+  command -v runc >/dev/null || missing+=(runc)
+  [ -x /usr/lib/cni/loopback ] || [ -x /opt/cni/bin/loopback ] || missing+=(containernetworking-plugins)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if $INSTALL_PACKAGES && command -v apt-get >/dev/null; then
+      echo "install.sh: apt-get install ${missing[*]}"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "install.sh: node role needs ${missing[*]} (Debian packages containerd runc containernetworking-plugins)" >&2; exit 1
+    fi
+  fi
   for t in nft ip nsenter unshare; do command -v $t >/dev/null || { echo "install.sh: node role needs $t (nftables, iproute2, util-linux)" >&2; exit 1; }; done
 fi
 
@@ -152,9 +175,18 @@ if [ "$ROLE" != node ]; then
 fi
 if [ "$ROLE" != control-plane ]; then
   na="$(api node-agent) --node-name=$NODE_NAME --cluster-dns=$CLUSTER_DNS --state-dir=/var/lib/svcnet/node-agent"
+  na="$na --container-runtime-endpoint=unix://$CONTAINERD_SOCKET --runtime-state-dir=/run/containerd --cni-bin-dir=$CNI_BIN_DIR --cni-conf-dir=$CNI_CONF_DIR"
   [ -z "$NODE_IP" ] || na="$na --node-ip=$NODE_IP"
-  env_file node-agent "pods in network namespaces + nftables Service proxy for node $NODE_NAME" $na
+  env_file node-agent "pods as containers (CRI to containerd, CNI svcnet-bridge) + nftables Service proxy for node $NODE_NAME" $na
   apps+=(node-agent)
+  # containerd's config (CRI: the CNI dirs the agent installs svcnet-bridge into, registry hosts
+  # with the optional mirror); Debian's containerd.service runs it through a drop-in
+  node "$PREFIX/bin/svcnet-containerd-config" --config="$ETC/containerd/config.toml" --hosts-dir="$ETC/containerd/certs.d" \
+    --socket="$CONTAINERD_SOCKET" --cni-bin-dir="$CNI_BIN_DIR" --cni-conf-dir="$CNI_CONF_DIR" --registry-mirror="$REGISTRY_MIRROR" \
+    | sed 's/^svcnet-containerd-config: /install.sh: /'
+  mkdir -p "$UNITDIR/containerd.service.d"
+  sed -e "s#/opt/svcnet#$PREFIX#g" -e "s#/etc/svcnet#$ETC#g" "$PREFIX/deploy/vm/units/containerd.service.d/10-svcnet.conf" > "$UNITDIR/containerd.service.d/10-svcnet.conf"
+  echo "install.sh: $UNITDIR/containerd.service.d/10-svcnet.conf: containerd --config $ETC/containerd/config.toml"
 fi
 mkdir -p /var/lib/svcnet
 
@@ -166,6 +198,12 @@ echo "install.sh: units in $UNITDIR: ${apps[*]/#/svcnet-}"
 
 if $SYSTEMD && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
+  if [ "$ROLE" != control-plane ]; then
+    # (re)start with svcnet's config: the package may have started it with its own
+    systemctl enable containerd.service
+    systemctl restart containerd.service
+    echo "install.sh: containerd.service restarted with $ETC/containerd/config.toml"
+  fi
   for app in "${apps[@]}"; do systemctl enable --now "svcnet-$app.service"; done
   echo "install.sh: started ${apps[*]/#/svcnet-}"
   if [ "$ROLE" != node ]; then
@@ -174,4 +212,5 @@ if $SYSTEMD && [ -d /run/systemd/system ]; then
   fi
 else
   echo "install.sh: not starting anything (--no-systemd or no systemd); start an app with: $PREFIX/bin/svcnet-run <app>"
+  [ "$ROLE" = control-plane ] || echo "install.sh: on a node, first: containerd --config $ETC/containerd/config.toml"
 fi

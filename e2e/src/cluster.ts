@@ -1,7 +1,8 @@
 // The Compose topology (deploy/compose) started with testcontainers on an --internal network:
-// apiserver, endpoints-controller, workload-controller, dns, cloud-lb, node-1, node-2 and an
-// outside client, all from svcnet/svcnet:local. The test process talks gRPC to the apiserver
-// over the network's bridge (host side of the internal network; nothing reaches the uplink).
+// registry (the stand-in images), apiserver, endpoints-controller, workload-controller, dns,
+// cloud-lb, node-1, node-2 (containerd + node-agent: pods are containers) and an outside client,
+// all from svcnet/svcnet:local. The test process talks gRPC to the apiserver over the network's
+// bridge (host side of the internal network; nothing reaches the uplink).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -20,6 +21,16 @@ export const LABEL = 'svcnet.e2e';
 export const LABELS = { [LABEL]: 'true', 'svcnet.e2e.pid': String(process.pid) };
 export const CLUSTER_DNS_IP = '10.96.0.10';
 export const NODE_NAMES = ['node-1', 'node-2'];
+/** the OCI layout of deploy/images/build-standins.sh that the registry container publishes */
+export const STANDINS_LAYOUT = process.env.SVCNET_STANDINS_LAYOUT ?? '/var/cache/svcnet/standins/layout';
+/** the node-agent's flags for the node container's containerd (started by the image's entrypoint) */
+export const NODE_RUNTIME_FLAGS = [
+  '--container-runtime-endpoint=unix:///run/containerd/containerd.sock',
+  '--runtime-state-dir=/run/containerd',
+  '--cni-bin-dir=/var/lib/svcnet/cni/bin',
+  '--cni-conf-dir=/var/lib/svcnet/cni/net.d',
+  '--state-dir=/var/lib/svcnet/node-agent',
+];
 
 /** GenericContainer with the node's security settings (no --privileged on this machine). */
 export class SvcnetContainer extends GenericContainer {
@@ -34,6 +45,22 @@ export class SvcnetContainer extends GenericContainer {
     this.hostConfig.SecurityOpt = ['seccomp=unconfined', 'apparmor=unconfined'];
     this.hostConfig.Sysctls = { 'net.ipv4.ip_forward': '1' };
     return this.withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN');
+  }
+  /**
+   * A node that runs containerd (nested runc): the host's cgroup hierarchy writable, SYS_PTRACE, and
+   * containerd's store plus the agent's state on anonymous volumes (overlay on the container's
+   * overlay does not work), removed with the container (`rm -v`).
+   */
+  withContainerd(dnsIP?: string): this {
+    this.asNode();
+    this.createOpts.Volumes = { '/var/lib/containerd': {}, '/var/lib/svcnet': {} };
+    // the LAN's DNS (svcnet's dns, no upstream) answers outside names at once with SERVFAIL, so
+    // containerd moves from the unreachable real registry to the mirror without waiting for
+    // Docker's resolver to time out (20 s per name on an --internal network)
+    if (dnsIP) this.hostConfig.Dns = [dnsIP];
+    // SYS_PTRACE: runc joins a pod's namespaces through /proc/<pause pid>/ns/*, and the pause
+    // process runs as uid 65535 (opening another user's ns files needs it)
+    return this.withAddedCapabilities('SYS_PTRACE').withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }]);
   }
 }
 
@@ -101,7 +128,7 @@ export class Cluster {
 
 
   /** fixed addresses on the /24, as in deploy/compose */
-  static readonly HOSTS: Record<string, number> = { apiserver: 10, 'node-1': 11, 'node-2': 12, 'cloud-lb': 20, 'endpoints-controller': 30, 'workload-controller': 31, dns: 53, client: 100 };
+  static readonly HOSTS: Record<string, number> = { registry: 5, apiserver: 10, 'node-1': 11, 'node-2': 12, 'cloud-lb': 20, 'endpoints-controller': 30, 'workload-controller': 31, dns: 53, client: 100 };
   prefix = '';
   pki = '';
   addr(name: string): string {
@@ -116,16 +143,24 @@ export class Cluster {
     return path.join(this.pki, 'admin.kubeconfig');
   }
 
-  private container(n: string, cmd: string[], node = false): SvcnetContainer {
+  /** the registry's URL: every node's containerd mirrors the tutorial registries to it */
+  get registryMirror(): string {
+    return `http://${this.addr('registry')}:5000`;
+  }
+
+  private container(n: string, cmd: string[], node: false | 'caps' | 'containerd' = false): SvcnetContainer {
     const c = new SvcnetContainer(n, this.network!, cmd, IMAGE, this.addr(n))
       .withCopyDirectoriesToContainer([{ source: this.pki, target: '/pki' }])
-      .withEnvironment({ SVCNET_LOG_LEVEL: 'info', ...(node ? { SVCNET_SUPERVISE: 'true' } : {}) });
-    if (node) c.asNode();
+      .withEnvironment({ SVCNET_LOG_LEVEL: 'info', ...(node ? { SVCNET_SUPERVISE: 'true' } : {}), ...(node === 'containerd' ? { SVCNET_START_CONTAINERD: 'true', SVCNET_REGISTRY_MIRROR: this.registryMirror } : {}) });
+    if (node === 'containerd') c.withContainerd(this.addr('dns'));
+    else if (node) c.asNode();
     return c;
   }
 
+  startedAt = 0;
   async start(log: (m: string) => void = () => {}): Promise<void> {
     const t0 = Date.now();
+    this.startedAt = t0;
     const { network, subnet, prefix } = await createInternalNetwork();
     this.network = network;
     this.subnet = subnet;
@@ -140,11 +175,23 @@ export class Cluster {
     for (const f of fs.readdirSync(this.pki)) fs.chmodSync(path.join(this.pki, f), 0o644);
 
     const ready = Wait.forLogMessage(/"ready":true/);
-    const start = async (n: string, cmd: string[], node = false) => {
+    const start = async (n: string, cmd: string[], node: false | 'caps' = false) => {
       const t = Date.now();
       this.containers.set(n, await this.container(n, cmd, node).withWaitStrategy(ready).start());
       log(`${n} ready in ${Date.now() - t} ms`);
     };
+    // the registry publishes the stand-ins (a few seconds) while the control plane starts
+    if (!fs.existsSync(path.join(STANDINS_LAYOUT, 'index.json'))) throw new Error(`no stand-in images at ${STANDINS_LAYOUT}: run deploy/images/build-standins.sh (e2e/run.sh does)`);
+    const registry = (async () => {
+      const t = Date.now();
+      const c = await new SvcnetContainer('registry', this.network!, ['svcnet-registry', '--listen=0.0.0.0:5000', '--storage=/var/lib/registry', '--layout=/standins/layout'], IMAGE, this.addr('registry'))
+        .withBindMounts([{ source: STANDINS_LAYOUT, target: '/standins/layout', mode: 'ro' }])
+        .withWaitStrategy(Wait.forLogMessage(/"ready":true/))
+        .start();
+      this.containers.set('registry', c);
+      log(`registry ready in ${Date.now() - t} ms`);
+    })();
+    registry.catch(() => undefined); // awaited below; a failure must not be an unhandled rejection meanwhile
     await start('apiserver', [
       'apiserver',
       '--storage=file:/var/lib/svcnet/apiserver',
@@ -164,11 +211,12 @@ export class Cluster {
       // a Node without heartbeats (every 5 s) for 15 s gets Ready=Unknown (scenario 14d)
       start('workload-controller', ['workload-controller', ...this.apiFlags('workload-controller'), '--health-host=0.0.0.0', '--node-monitor-grace-period=15', '--node-monitor-period=2']),
       start('dns', ['dns', ...this.apiFlags('dns'), '--listen=0.0.0.0:53', '--resolv-conf=/dev/null', '--health-host=0.0.0.0']),
-      start('cloud-lb', ['cloud-lb', ...this.apiFlags('cloud-lb'), `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--dataplane=userspace', '--health-host=0.0.0.0'], true),
+      start('cloud-lb', ['cloud-lb', ...this.apiFlags('cloud-lb'), `--pool=${this.lbPool.join('-')}`, '--interface=eth0', '--dataplane=userspace', '--health-host=0.0.0.0'], 'caps'),
       // the outside client prints no ready line: the default wait (no ports) returns at once
       this.container('client', ['sleep', 'infinity']).start().then((c) => void this.containers.set('client', c)),
     ]);
     await this.ensureClusterDns();
+    await registry;
     await Promise.all(NODE_NAMES.map(async (n) => {
       const t = Date.now();
       await this.startNode(n);
@@ -179,8 +227,8 @@ export class Cluster {
   }
 
   async startNode(n: string): Promise<void> {
-    const cmd = ['node-agent', ...this.apiFlags('node-agent'), `--node-name=${n}`, `--node-ip=${this.addr(n)}`, `--cluster-dns=${CLUSTER_DNS_IP}`, '--state-dir=/var/lib/svcnet/node-agent'];
-    this.containers.set(n, await this.container(n, cmd, true).withWaitStrategy(Wait.forLogMessage(/"ready":true/)).start());
+    const cmd = ['node-agent', ...this.apiFlags('node-agent'), `--node-name=${n}`, `--node-ip=${this.addr(n)}`, `--cluster-dns=${CLUSTER_DNS_IP}`, ...NODE_RUNTIME_FLAGS];
+    this.containers.set(n, await this.container(n, cmd, 'containerd').withWaitStrategy(Wait.forLogMessage(/"ready":true/)).start());
   }
 
   /** whether a node container is running (14c/14d `docker kill` node-2) */
@@ -228,6 +276,7 @@ export class Cluster {
     // a container a test killed may refuse a graceful stop: remove it by force then
     await Promise.allSettled([...this.containers.values()].map((c) => c.stop({ remove: true, removeVolumes: true, timeout: 2 }).catch(() => spawnSync('docker', ['rm', '-f', '-v', c.getId()]))));
     this.containers.clear();
+    await removePodCgroups(NODE_NAMES, this.startedAt);
     if (this.network) await this.network.stop().catch(() => undefined);
     if (this.pki) fs.rmSync(this.pki, { recursive: true, force: true });
   }
@@ -237,12 +286,19 @@ export class Cluster {
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** runs `cmd` with sh inside a pod: its network, mount (resolv.conf) and uts namespaces */
-  async inPod(namespace: string, name: string, cmd: string): Promise<ExecOut> {
+  /**
+   * runs `cmd` with sh inside a pod's (first) container, like `kubectl exec` but without the
+   * agent (it may be restarting): nsenter on the node into the namespaces of the container's
+   * process (its own root file system with the image's tools, resolv.conf, hostname, PIDs)
+   */
+  async inPod(namespace: string, name: string, cmd: string, container?: string): Promise<ExecOut> {
     const pod = await this.res('pods').get(namespace, name);
     const node = pod.spec.nodeName as string;
-    const netns = `svcnet-${node}-${(pod.metadata.uid as string).replace(/-/g, '').slice(0, 12)}`;
-    return this.exec(node, 'p=$(ip netns pids "$NETNS" | head -1); [ -n "$p" ] || { echo "no process in $NETNS" >&2; exit 99; }; exec nsenter -t "$p" -n -m -u sh -c "$CMD"', { NETNS: netns, CMD: cmd });
+    const statuses = (pod.status?.containerStatuses ?? []) as any[];
+    const st = container ? statuses.find((c) => c.name === container) : statuses[0];
+    const id = /^containerd:\/\/(.+)$/.exec(st?.containerID ?? '')?.[1];
+    if (!id) return { exitCode: 99, stdout: '', stderr: `pod ${namespace}/${name} has no containerd container yet (${JSON.stringify(statuses.map((c) => c.containerID))})` };
+    return this.exec(node, 'p=$(ctr -n k8s.io tasks ls | awk -v id="$ID" \'$1 == id { print $2 }\'); [ -n "$p" ] && [ "$p" != 0 ] || { echo "no running task $ID" >&2; exit 99; }; exec nsenter -t "$p" -m -u -i -n -p sh -c "$CMD"', { ID: id, CMD: cmd });
   }
 
   async apply(obj: any): Promise<any> {
@@ -289,6 +345,41 @@ export class Cluster {
     }
     return out.join('\n');
   }
+}
+
+/**
+ * The nodes' runc made the pods' cgroups in the host's hierarchy (cgroupfs driver, v1), under
+ * /svcnet/<node>/pod<uid>/<container>: once the node containers are gone they are empty; remove
+ * the ones made since `since` (rmdir fails on a cgroup still in use).
+ */
+export async function removePodCgroups(nodes: string[], since: number): Promise<void> {
+  // the killed containers' processes may still be exiting: retry busy cgroups for a few seconds
+  for (let i = 0; i < 20 && removePodCgroupsOnce(nodes, since) > 0; i++) await new Promise((r) => setTimeout(r, 250));
+}
+function removePodCgroupsOnce(nodes: string[], since: number): number {
+  let busy = 0;
+  if (!since) return 0;
+  for (const ctl of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
+    for (const n of nodes) {
+      const root = path.join('/sys/fs/cgroup', ctl, 'svcnet', n);
+      const walk = (dir: string): void => {
+        let entries: fs.Dirent[];
+        try {
+          entries = fs.readdirSync(dir, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name));
+        try {
+          if (dir !== root && fs.statSync(dir).mtimeMs >= since - 1000) fs.rmdirSync(dir);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EBUSY') busy++; // still has tasks
+        }
+      };
+      walk(root);
+    }
+  }
+  return busy;
 }
 
 const KINDS: Record<string, { resource: string; namespaced: boolean }> = {

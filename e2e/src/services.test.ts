@@ -1,6 +1,7 @@
 // End-to-end: the Compose topology in Docker (testcontainers), driven over gRPC, asserting
 // what a user sees: HTTP bodies through ClusterIPs/NodePorts/LB IPs and DNS answers in pods.
-// One cluster for the whole file; scenarios run in order (resilience last; 14c and 14d kill
+// Pods are containers (containerd in each node container), their images pulled from the registry
+// container. One cluster for the whole file; scenarios run in order (resilience last; 14c and 14d kill
 // node-2, 14d replaces it first when 14c ran).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -122,6 +123,29 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     k('delete', 'deployment', 'kweb');
   });
 
+  it('1c. pods are containers: own PID 1 and root file system, image pulled through the registry mirror', async () => {
+    const k = (...args: string[]) => cluster.kubectl(args);
+    const pod = await cluster.res('pods').get('default', 'tools');
+    const st = pod.status.containerStatuses[0];
+    assert.match(st.containerID, /^containerd:\/\/[0-9a-f]{64}$/);
+    assert.match(st.imageID, /sha256:[0-9a-f]{64}/);
+    // PID 1 in the container is its own command, not the node's init (the svcnet entrypoint)
+    const cmdline = k('exec', 'tools', '--', 'cat', '/proc/1/cmdline');
+    assert.equal(cmdline.status, 0, cmdline.stderr);
+    assert.equal(cmdline.stdout.replace(/\0/g, ' ').trim(), 'sleep infinity');
+    // the node's files (svcnet's tree, its state) are not in the container's root file system
+    const ls = k('exec', 'tools', '--', 'ls', '/opt/svcnet');
+    assert.notEqual(ls.status, 0, `ls /opt/svcnet in the pod succeeded: ${ls.stdout}`);
+    assert.match(ls.stderr, /No such file or directory/);
+    assert.equal(k('exec', 'tools', '--', 'test', '-e', '/var/lib/svcnet').status, 1);
+    assert.equal(k('exec', 'tools', '--', 'hostname').stdout.trim(), 'tools');
+    // the node pulled it from the registry container (the real registry is unreachable here)
+    const node = pod.spec.nodeName as string;
+    const images = await cluster.exec(node, 'ctr -n k8s.io images ls -q');
+    assert.match(images.stdout, /^docker\.io\/nicolaka\/netshoot:latest$/m);
+    assert.match(images.stdout, /^registry\.k8s\.io\/pause:3\.6$/m);
+  });
+
   it('2. three echo pods: 60 requests reach all three hostnames', async () => {
     await cluster.apply(deployment('echo', { replicas: 3, labels: { app: 'echo' }, image: 'traefik/whoami' }));
     await cluster.apply(service('echo', { selector: { app: 'echo' }, ports: [{ port: 8080, targetPort: 80 }] }));
@@ -209,7 +233,7 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
       spec: {
         containers: [
           { name: 'web', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] },
-          { name: 'echo', image: 'svcnet/echo', env: [{ name: 'PORT', value: '9000' }], ports: [{ name: 'echo', containerPort: 9000 }] },
+          { name: 'echo', image: 'traefik/whoami', env: [{ name: 'WHOAMI_PORT_NUMBER', value: '9000' }], ports: [{ name: 'echo', containerPort: 9000 }] },
         ],
       },
     });
@@ -273,7 +297,9 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     await waitFor('nginx answers 10 in a row', async () => (await curlMany('default', 'tools', `http://${ip}:8080/`, 10)).filter((b) => b.includes(WELCOME)).length === 10, 60_000, 500);
     const traffic = cluster.inPod('default', 'tools', `ok=0; bad=0; for i in $(seq 1 60); do b=$(curl -sS -m 2 http://${ip}:8080/ 2>&1); if echo "$b" | grep -q 'Welcome to nginx'; then ok=$((ok+1)); else bad=$((bad+1)); echo "request $i at $(date +%T.%N): $b" | head -c 300; echo; fi; sleep 0.1; done; echo "ok=$ok bad=$bad"`);
     await new Promise((r) => setTimeout(r, 1000));
-    // the agent only: the node container's supervisor starts it again, pods keep running
+    const containerd = (await cluster.exec(node, 'pgrep -x containerd')).stdout.trim();
+    assert.match(containerd, /^\d+$/);
+    // the agent only: the node container's supervisor starts it again; containerd and the pods keep running
     const k = await cluster.exec(node, 'pid=$(pgrep -f "node-agent/dist/main.js" | head -1); kill -TERM "$pid" && echo "killed $pid"');
     assert.match(k.stdout, /killed \d+/);
     await waitFor('a new node-agent process', async () => {
@@ -282,6 +308,7 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     }, 30_000, 300);
     const out = (await traffic).stdout;
     assert.match(out, /ok=60 bad=0/, out);
+    assert.equal((await cluster.exec(node, 'pgrep -x containerd')).stdout.trim(), containerd, 'containerd was not restarted with the agent');
   });
 
   it('14b. restarting the apiserver: stored objects survive, the cluster keeps working', async () => {

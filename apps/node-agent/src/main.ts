@@ -42,6 +42,7 @@ const FLAGS = {
   'runtime-state-dir': { default: '/run/containerd', help: "containerd's state directory (containers' stdin FIFOs for attach)" },
   'cni-bin-dir': { default: '', help: 'CNI plugin directory containerd is configured with; the agent installs svcnet-bridge and loopback there (default <state-dir>/cni/bin)' },
   'cni-conf-dir': { default: '', help: 'CNI config directory containerd is configured with; the agent writes 10-svcnet.conflist there (default <state-dir>/cni/net.d)' },
+  'cgroup-root': { default: '', help: 'cgroup parent of every pod of this node (cgroupfs driver; default /svcnet/<node-name>)' },
   'bridge-name': { default: 'svcnet0', help: 'bridge the pods are attached to (by the svcnet-bridge CNI plugin)' },
   'pod-cidr': { default: '', help: 'use this pod CIDR instead of waiting for the apiserver to assign spec.podCIDR' },
   'health-port': { default: '10248', help: 'port of /healthz /readyz /metrics (0 = any free port)' },
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     stateDir,
     cri,
     events,
+    cgroupRoot: flags['cgroup-root'] || undefined,
     dns: { clusterDNS: flags['cluster-dns'].split(',').filter(Boolean), clusterDomain: flags['cluster-domain'], hostNameservers: parseNameservers(hostResolv), hostSearches: parseSearches(hostResolv) },
     log,
     sources: {

@@ -19,6 +19,7 @@ import { KUBELET_BACKOFF, type BackoffSettings } from './restart-policy';
 import { RuntimeCache } from './runtime-cache';
 import type { EnvPair } from './service-env';
 import { VolumeManager } from './volume-manager';
+import { removePodCgroup } from './pod-cgroup';
 
 export interface KubeletOptions {
   nodeName: string;
@@ -35,6 +36,8 @@ export interface KubeletOptions {
   onChange?: (uid: string) => void;
   backoff?: BackoffSettings;
   relistMs?: number;
+  /** cgroup parent of this node's pods (cgroupfs driver), e.g. /svcnet/node-1 */
+  cgroupRoot?: string;
 }
 
 export class Kubelet {
@@ -46,6 +49,7 @@ export class Kubelet {
   private relistTimer?: NodeJS.Timeout;
   private stopped = false;
   readonly podLogsDir: string;
+  private readonly cgroupRoot: string;
 
   constructor(private readonly o: KubeletOptions) {
     fs.mkdirSync(o.stateDir, { recursive: true });
@@ -53,6 +57,7 @@ export class Kubelet {
     this.volumes = new VolumeManager(path.join(o.stateDir, 'pods'));
     this.images = new ImageManager(o.cri, o.events, o.backoff ?? KUBELET_BACKOFF);
     this.podLogsDir = path.join(o.stateDir, 'pod-logs');
+    this.cgroupRoot = o.cgroupRoot || `/svcnet/${o.nodeName}`;
     this.runtime.onChanged = (uids) => {
       for (const uid of uids) this.workers.get(uid)?.kick();
     };
@@ -91,7 +96,7 @@ export class Kubelet {
         events: this.o.events,
         dns: this.o.dns,
         podLogsDir: this.podLogsDir,
-        cgroupRoot: `/svcnet/${this.o.nodeName}`,
+        cgroupRoot: this.cgroupRoot,
         memoryCapacity: os.totalmem(),
         backoff: this.o.backoff ?? KUBELET_BACKOFF,
         sources: this.o.sources,
@@ -142,6 +147,7 @@ export class Kubelet {
         await this.o.cri.stopPodSandbox(sb.id).catch(() => undefined);
         await this.o.cri.removePodSandbox(sb.id).catch(() => undefined);
       }
+      removePodCgroup(this.cgroupRoot, uid);
     }
     for (const uid of this.volumes.knownUids()) if (!liveUids.has(uid) && !this.workers.has(uid)) await this.volumes.tearDown(uid);
   }

@@ -20,6 +20,7 @@ import { ContainerProber } from './prober';
 import { nextBackoff, shouldRestart, type BackoffSettings } from './restart-policy';
 import type { RuntimeCache } from './runtime-cache';
 import { podLogDirectory, podSandboxConfig } from './sandbox-config';
+import { removePodCgroup } from './pod-cgroup';
 import { verifyRunAsNonRoot } from './security-context';
 import type { EnvPair } from './service-env';
 import type { ContainerState, ContainerView, PodView } from './pod-status';
@@ -428,6 +429,7 @@ export class PodWorker {
       await this.ctx.cri.removePodSandbox(sb.id).catch((e) => this.log.warn('remove sandbox failed', { err: (e as Error).message }));
     }
     await this.ctx.volumes.tearDown(this.uid);
+    removePodCgroup(this.ctx.cgroupRoot, this.uid);
     const logDir = podLogDirectory(this.ctx.podLogsDir, this.pod);
     fs.rmSync(logDir, { recursive: true, force: true });
     this.ctx.images.forgetPod(this.uid);

@@ -8,6 +8,7 @@ import { podHostname } from './container-env';
 import { podDnsConfig, type DnsConfig } from './dns-files';
 import { LABEL_NODE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './kubelet-labels';
 import { podSupplementalGroups } from './security-context';
+import { podCgroupParent } from './pod-cgroup';
 
 export interface SandboxOptions {
   nodeName: string;
@@ -57,7 +58,7 @@ export function podSandboxConfig(pod: Pod, o: SandboxOptions): PodSandboxConfig 
     labels: podLabels(pod, o.nodeName),
     annotations: { ...(pod.metadata.annotations ?? {}) },
     linux: {
-      cgroupParent: `${o.cgroupRoot}/pod${pod.metadata.uid}`,
+      cgroupParent: podCgroupParent(o.cgroupRoot, pod.metadata.uid ?? ''),
       securityContext: {
         namespaceOptions: {
           network: hostNetwork ? 'NODE' : 'POD',
