@@ -29,6 +29,8 @@ export interface DnsAppOptions {
   source?: InformerSource;
   forwardDeadlineMs?: number;
   cacheSize?: number;
+  /** encoded cluster answers for the fast path (default 20000; 0 disables) */
+  answerCacheSize?: number;
   log?: Logger;
 }
 
@@ -42,6 +44,8 @@ export interface DnsApp {
 
 export async function startDnsApp(o: DnsAppOptions): Promise<DnsApp> {
   const metrics = new DnsMetrics();
+  const serverLabel = (port: number) => `dns://${o.listen.host === '0.0.0.0' || o.listen.host === '::' ? '' : o.listen.host}:${port}`;
+  metrics.server = serverLabel(o.listen.port);
   const forwarder = new Forwarder({
     upstreams: o.upstreams,
     cache: new DnsCache({ maxEntries: o.cacheSize ?? 10_000 }),
@@ -59,9 +63,11 @@ export async function startDnsApp(o: DnsAppOptions): Promise<DnsApp> {
     forwarder,
     metrics,
     log: o.log,
+    answerCacheSize: o.answerCacheSize,
   });
   const server = new DnsServer(handler, o.log);
   const port = await server.start(o.listen);
+  metrics.server = serverLabel(port);
   let health: HealthServer | undefined;
   if (o.healthPort !== undefined) {
     health = await startHealthServer({

@@ -117,8 +117,11 @@ test('forwarded answers are cached (TTL counts down), negative answers too', asy
 
 test('/metrics and /readyz', async () => {
   const m = await (await fetch(`http://127.0.0.1:${app.healthPort}/metrics`)).text();
-  assert.match(m, /dns_queries_total\{proto="udp",rcode="NOERROR",type="A"\} \d+/);
-  assert.match(m, /dns_query_duration_seconds_bucket\{source="cluster",le="0.001"\} \d+/);
+  // CoreDNS's names and labels (issue 16); the old dns_queries_total / dns_query_duration_seconds are gone
+  assert.match(m, /coredns_dns_requests_total\{family="1",proto="udp",server="[^"]*",type="A",view="",zone="."\} \d+/);
+  assert.match(m, /coredns_dns_responses_total\{plugin="kubernetes",rcode="NOERROR",server="[^"]*",view="",zone="."\} \d+/);
+  assert.match(m, /coredns_dns_request_duration_seconds_bucket\{server="[^"]*",type="A",view="",zone=".",le="0.001"\} \d+/);
+  assert.doesNotMatch(m, /^dns_queries_total|^dns_query_duration_seconds/m);
   assert.match(m, /dns_cache_requests_total\{result="hit"\} \d+/);
   assert.equal((await fetch(`http://127.0.0.1:${app.healthPort}/readyz`)).status, 200);
   assert.equal((await fetch(`http://127.0.0.1:${app.healthPort}/healthz`)).status, 200);

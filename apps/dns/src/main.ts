@@ -22,6 +22,7 @@ export const FLAGS = {
   'health-port': { default: '8081', help: 'port of /healthz, /readyz and /metrics (on --health-host)' },
   'health-host': { default: '127.0.0.1', help: 'address of the health server' },
   'cache-size': { default: '10000', help: 'forward cache entries' },
+  'answer-cache-size': { default: '20000', help: 'encoded cluster answers kept for the fast path; 0 disables' },
 };
 
 export function upstreamsFrom(flag: string, resolvConf: string): Upstream[] {
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     healthPort: Number(f['health-port']),
     healthHost: f['health-host'],
     cacheSize: Number(f['cache-size']),
+    answerCacheSize: Number(f['answer-cache-size']),
     source,
     log,
   });

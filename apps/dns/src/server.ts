@@ -3,7 +3,7 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import type { Logger } from '@svcnet/observability';
-import type { QueryHandler } from './handler';
+import type { Family, QueryHandler } from './handler';
 
 export interface ListenAddress {
   host: string;
@@ -47,7 +47,10 @@ export class DnsServer {
     const family = net.isIPv6(addr.host) ? 'udp6' : 'udp4';
     // A bigger receive buffer absorbs bursts (hundreds of queries at once) that the
     // default 208 KiB drops while the event loop is busy; the kernel caps it at rmem_max.
-    const udp = dgram.createSocket({ type: family, reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 });
+    // Answers go back to the address a query came from, always an IP literal: skip
+    // dns.lookup() (and its nextTick) that dgram would otherwise run for every send.
+    const lookup = (address: string, _o: unknown, cb: (err: Error | null, address: string, family: number) => void) => cb(null, address, family === 'udp6' ? 6 : 4);
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 1 << 20, lookup: lookup as never });
     udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo));
     udp.on('error', (e) => this.log?.error('udp socket error', { err: e }));
     await new Promise<void>((resolve, reject) => {
@@ -73,18 +76,30 @@ export class DnsServer {
   }
 
   private onUdp(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    this.handler.handle(msg, 'udp').then(
+    const family: Family = rinfo.family === 'IPv6' ? '2' : '1';
+    // Cached answers are sent synchronously, without a promise or a send callback
+    // (a failed UDP send is a lost datagram either way; the client retries).
+    const fast = this.handler.handleFast(msg, 'udp', family);
+    if (fast !== undefined) {
+      this.sendUdp(fast, rinfo);
+      return;
+    }
+    this.handler.handle(msg, 'udp', family).then(
       (out) => {
-        if (!out || !this.udp) return;
-        try {
-          this.udp.send(out, rinfo.port, rinfo.address, (e) => e && this.log?.debug('udp send failed', { err: e }));
-        } catch (e) {
-          // the socket closed while the answer was being computed (shutdown)
-          this.log?.debug('udp send failed', { err: e as Error });
-        }
+        if (out) this.sendUdp(out, rinfo);
       },
       (e) => this.log?.error('udp handler failed', { err: e as Error }),
     );
+  }
+
+  private sendUdp(out: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (!this.udp) return;
+    try {
+      this.udp.send(out, rinfo.port, rinfo.address);
+    } catch (e) {
+      // the socket closed while the answer was being computed (shutdown)
+      this.log?.debug('udp send failed', { err: e as Error });
+    }
   }
 
   private onTcp(sock: net.Socket): void {
@@ -107,7 +122,7 @@ export class DnsServer {
           sock.destroy();
           return;
         }
-        this.handler.handle(msg, 'tcp').then(
+        this.handler.handle(msg, 'tcp', sock.remoteFamily === 'IPv6' ? '2' : '1').then(
           (out) => {
             inflight--;
             if (!out) {

@@ -2,7 +2,7 @@
 // upsert*/delete* from informer handlers; every lookup is a map access, so answers
 // reflect a change as soon as the handler ran.
 import type { EndpointSlice, Namespace, Pod, Service } from '@svcnet/api-types';
-import { LABEL_SERVICE_NAME } from '@svcnet/api-types';
+import { LABEL_SERVICE_NAME, clusterIPsOf, dedupeEndpoints, endpointState, isHeadless } from '@svcnet/api-types';
 import type { ClusterView, EndpointInfo, PortInfo, ServiceInfo } from './view';
 
 const TOLERATE_UNREADY = 'service.alpha.kubernetes.io/tolerate-unready-endpoints';
@@ -23,8 +23,8 @@ function removeFrom<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
 export function serviceInfo(svc: Service): ServiceInfo {
   const spec = svc.spec ?? {};
   const ns = svc.metadata.namespace ?? 'default';
-  const ips = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip && ip !== 'None');
-  const kind = spec.type === 'ExternalName' ? 'ExternalName' : spec.clusterIP === 'None' || ips.length === 0 ? 'Headless' : 'ClusterIP';
+  const ips = clusterIPsOf(svc);
+  const kind = spec.type === 'ExternalName' ? 'ExternalName' : isHeadless(svc) || ips.length === 0 ? 'Headless' : 'ClusterIP';
   return {
     namespace: ns,
     name: svc.metadata.name ?? '',
@@ -45,8 +45,7 @@ export function sliceEndpoints(slice: EndpointSlice): EndpointInfo[] {
     .map((p) => ({ name: p.name || undefined, protocol: p.protocol ?? 'TCP', port: p.port as number }));
   const out: EndpointInfo[] = [];
   for (const e of slice.endpoints ?? []) {
-    // Kubernetes: a nil "ready" condition means ready.
-    const ready = e.conditions?.ready !== false;
+    const { ready } = endpointState(e);
     for (const ip of e.addresses ?? []) out.push({ ip, hostname: e.hostname, ready, ports });
   }
   return out;
@@ -70,6 +69,7 @@ export class ClusterIndex implements ClusterView {
   private nsRefs = new Map<string, number>();
   /** bumped on every change; the server uses it as the SOA serial */
   generation = 0;
+  private listeners: Array<(serviceKey: string | undefined) => void> = [];
 
   upsertService(svc: Service): void {
     const info = serviceInfo(svc);
@@ -78,12 +78,13 @@ export class ClusterIndex implements ClusterView {
     this.services.set(k, info);
     for (const ip of info.clusterIPs) addTo(this.svcByIP, ip, k);
     this.ref(info.namespace, 1);
-    this.generation++;
+    this.changed(k);
   }
 
   deleteService(svc: Service): void {
-    this.deleteServiceKey(key(svc.metadata.namespace ?? 'default', svc.metadata.name ?? ''));
-    this.generation++;
+    const k = key(svc.metadata.namespace ?? 'default', svc.metadata.name ?? '');
+    this.deleteServiceKey(k);
+    this.changed(k);
   }
 
   private deleteServiceKey(k: string): void {
@@ -98,28 +99,31 @@ export class ClusterIndex implements ClusterView {
     const ns = slice.metadata.namespace ?? 'default';
     const svcName = slice.metadata.labels?.[LABEL_SERVICE_NAME];
     const sk = key(ns, slice.metadata.name ?? '');
-    this.deleteSliceKey(sk);
+    const oldSvc = this.deleteSliceKey(sk);
+    // a slice that lost its service label still changed the old service's answers
+    if (oldSvc !== undefined && (!svcName || oldSvc !== key(ns, svcName))) this.changed(oldSvc);
     if (!svcName) return;
     const entry: SliceEntry = { svcKey: key(ns, svcName), endpoints: sliceEndpoints(slice) };
     this.slices.set(sk, entry);
     addTo(this.slicesBySvc, entry.svcKey, sk);
     for (const e of entry.endpoints) addTo(this.sliceByIP, e.ip, sk);
     this.merged.delete(entry.svcKey);
-    this.generation++;
+    this.changed(entry.svcKey);
   }
 
   deleteEndpointSlice(slice: EndpointSlice): void {
-    this.deleteSliceKey(key(slice.metadata.namespace ?? 'default', slice.metadata.name ?? ''));
-    this.generation++;
+    this.changed(this.deleteSliceKey(key(slice.metadata.namespace ?? 'default', slice.metadata.name ?? '')));
   }
 
-  private deleteSliceKey(sk: string): void {
+  /** Returns the key of the service the removed slice belonged to. */
+  private deleteSliceKey(sk: string): string | undefined {
     const old = this.slices.get(sk);
-    if (!old) return;
+    if (!old) return undefined;
     for (const e of old.endpoints) removeFrom(this.sliceByIP, e.ip, sk);
     removeFrom(this.slicesBySvc, old.svcKey, sk);
     this.slices.delete(sk);
     this.merged.delete(old.svcKey);
+    return old.svcKey;
   }
 
   upsertPod(p: Pod): void {
@@ -132,13 +136,13 @@ export class ClusterIndex implements ClusterView {
     this.pods.set(pk, [...ips]);
     for (const ip of ips) this.podIPs.set(key(ns, ip), (this.podIPs.get(key(ns, ip)) ?? 0) + 1);
     this.ref(ns, 1);
-    this.generation++;
+    this.changed();
   }
 
   deletePod(p: Pod): void {
     const ns = p.metadata.namespace ?? 'default';
     this.deletePodKey(key(ns, p.metadata.name ?? ''), ns);
-    this.generation++;
+    this.changed();
   }
 
   private deletePodKey(pk: string, ns: string): void {
@@ -156,12 +160,29 @@ export class ClusterIndex implements ClusterView {
 
   upsertNamespace(n: Namespace): void {
     if (n.metadata.name) this.namespaces.add(n.metadata.name);
-    this.generation++;
+    this.changed();
   }
 
   deleteNamespace(n: Namespace): void {
     if (n.metadata.name) this.namespaces.delete(n.metadata.name);
+    this.changed();
+  }
+
+  /**
+   * Called synchronously after every change, with the "namespace/name" key of the
+   * service whose records (the service itself or its endpoints) changed, or undefined
+   * for pods and namespaces. The server's answer cache invalidates with it.
+   */
+  onChange(listener: (serviceKey: string | undefined) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  private changed(serviceKey?: string): void {
     this.generation++;
+    for (const l of this.listeners) l(serviceKey);
   }
 
   private ref(ns: string, d: number): void {
@@ -180,16 +201,9 @@ export class ClusterIndex implements ClusterView {
     const k = key(ns, name);
     const cached = this.merged.get(k);
     if (cached) return cached;
-    // Several slices may list the same IP while a pod moves between them: keep one,
-    // preferring the ready copy.
-    const byIP = new Map<string, EndpointInfo>();
-    for (const sk of this.slicesBySvc.get(k) ?? []) {
-      for (const e of this.slices.get(sk)?.endpoints ?? []) {
-        const prev = byIP.get(e.ip);
-        if (!prev || (!prev.ready && e.ready)) byIP.set(e.ip, e);
-      }
-    }
-    const out = [...byIP.values()];
+    // Several slices may list the same IP while a pod moves between them: keep one.
+    const all = [...(this.slicesBySvc.get(k) ?? [])].flatMap((sk) => this.slices.get(sk)?.endpoints ?? []);
+    const out = dedupeEndpoints(all, (e) => e.ip);
     this.merged.set(k, out);
     return out;
   }
