@@ -1,20 +1,11 @@
 // The LB addresses on the host interface: /32s added with `ip addr add` when an IP is
 // allocated and removed when it is released, so a released IP stops answering.
-import { spawn } from 'node:child_process';
+import { run, type RunResult } from '@svcnet/netns';
 import type { IpPool } from './pool';
 
-function ip(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const ip = (args: string[]): Promise<RunResult> => run('ip', args, { allowFailure: true });
 
+// the same rule as the CNI plugin's configured bridge names
 const LINK_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
 export interface AddressManager {

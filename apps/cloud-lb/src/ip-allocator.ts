@@ -1,6 +1,6 @@
 // Which Service holds which pool address. Pure bookkeeping; the controller decides when to
 // call it and the data path follows the result.
-import { parseIPv4 } from '@svcnet/allocators';
+import { parseIPv4 } from '@svcnet/ipnet';
 import type { IpPool } from './pool';
 
 export type Allocation = { ok: true; ip: string } | { ok: false; reason: string };

@@ -1,7 +1,7 @@
 // What the data path should do for one Service: the desired state the controller computes
 // from the apiserver's objects and the data path applies. Plain JSON, so it can cross a
 // process boundary to a data path running in another network namespace.
-import type { Node, Service } from '@svcnet/api-types';
+import { needsHealthCheckNodePort, type Node, type Service } from '@svcnet/api-types';
 import { sourceRangesOf } from './source-ranges';
 
 export const LB_FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
@@ -83,7 +83,7 @@ export function servablePorts(s: Service): { ports: LbPort[]; skipped: string[] 
  * the node is up. A UDP-only Cluster Service has nothing to connect to: no check.
  */
 export function healthCheckFor(s: Service, ports: LbPort[]): HealthCheck {
-  if (s.spec.externalTrafficPolicy === 'Local' && s.spec.healthCheckNodePort) return { kind: 'http', port: s.spec.healthCheckNodePort, path: '/healthz' };
+  if (needsHealthCheckNodePort(s) && s.spec.healthCheckNodePort) return { kind: 'http', port: s.spec.healthCheckNodePort, path: '/healthz' };
   const tcp = ports.find((p) => p.protocol === 'TCP');
   return tcp ? { kind: 'tcp', port: tcp.nodePort } : { kind: 'none' };
 }

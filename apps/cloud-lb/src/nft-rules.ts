@@ -34,7 +34,7 @@ import {
   Transaction,
   type RuleText,
 } from '@svcnet/nftables';
-import { parseCIDR } from '@svcnet/allocators';
+import { cidrContains, parseCIDR } from '@svcnet/ipnet';
 import type { LbBackend, LbPort, LbSpec } from './lb-spec';
 
 export const LB_TABLE = 'svcnet-lb';
@@ -133,6 +133,6 @@ export function disjointRanges(ranges: string[]): string[] {
     .filter((x): x is { r: string; c: NonNullable<ReturnType<typeof parseCIDR>> } => x.c !== null)
     .sort((a, b) => b.c.size - a.c.size);
   const kept: typeof parsed = [];
-  for (const x of parsed) if (!kept.some((k) => x.c.base >= k.c.base && x.c.base < k.c.base + k.c.size)) kept.push(x);
+  for (const x of parsed) if (!kept.some((k) => cidrContains(k.c, x.c.base))) kept.push(x);
   return kept.map((x) => cidr(x.r.includes('/') ? x.r : `${x.r}/32`).text);
 }

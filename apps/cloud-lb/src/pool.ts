@@ -1,6 +1,6 @@
 // The LB address pool: "--pool=10.78.42.0/24,10.78.43.10-10.78.43.250" as inclusive ranges of
 // IPv4 numbers. Pure, so allocation can be tested without sockets.
-import { formatIPv4, parseCIDR, parseIPv4 } from '@svcnet/allocators';
+import { formatIPv4, parseCIDR, parseIPv4 } from '@svcnet/ipnet';
 
 export interface IpRange {
   first: number;

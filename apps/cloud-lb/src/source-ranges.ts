@@ -1,5 +1,5 @@
 // loadBalancerSourceRanges: which client addresses may use an LB. Empty means everyone.
-import { parseCIDR, parseIPv4 } from '@svcnet/allocators';
+import { cidrContains, parseCIDR, parseIPv4 } from '@svcnet/ipnet';
 import type { Service } from '@svcnet/api-types';
 
 export const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
@@ -19,6 +19,6 @@ export function sourceFilter(ranges: string[]): SourceFilter {
   return (ip) => {
     // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d.
     const n = parseIPv4(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
-    return n !== null && cidrs.some((c) => n >= c.base && n < c.base + c.size);
+    return n !== null && cidrs.some((c) => cidrContains(c, n));
   };
 }

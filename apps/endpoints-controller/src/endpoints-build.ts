@@ -1,31 +1,20 @@
 // Pure Endpoints building (Kubernetes' endpoints controller): one address per pod,
 // subsets grouped by the pod's resolved port set, ready pods in `addresses`, the rest in
 // `notReadyAddresses`.
-import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Node, Pod, Service } from '@svcnet/api-types';
-import { canonicalJson } from './canonical';
+import { canonicalJson, isHeadless, type EndpointAddress, type EndpointPort, type EndpointSubset, type Endpoints, type Node, type Pod, type Service } from '@svcnet/api-types';
+import { compareIP } from '@svcnet/ipnet';
 import { LABEL_HEADLESS, LABEL_SKIP_MIRROR } from './names';
 import { endpointHostname, podEndpointState, serviceSelects } from './pod-endpoint-state';
 import { resolveTargetPort } from './target-port';
 
 function compareAddress(a: EndpointAddress, b: EndpointAddress): number {
-  return ipCompare(a.ip, b.ip) || String(a.targetRef?.name ?? '').localeCompare(String(b.targetRef?.name ?? ''));
-}
-
-/** Numeric order for IPv4 ("10.0.0.9" before "10.0.0.10"), string order otherwise. */
-export function ipCompare(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  if (pa.length === 4 && pb.length === 4 && pa.every(Number.isFinite) && pb.every(Number.isFinite)) {
-    for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-    return 0;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareIP(a.ip, b.ip) || String(a.targetRef?.name ?? '').localeCompare(String(b.targetRef?.name ?? ''));
 }
 
 export function buildSubsets(svc: Service, pods: Pod[], nodeOf: (name: string) => Node | undefined): EndpointSubset[] {
   const publish = !!svc.spec.publishNotReadyAddresses;
   const servicePorts = svc.spec.ports ?? [];
-  const headless = svc.spec.clusterIP === 'None';
+  const headless = isHeadless(svc);
   const groups = new Map<string, { ports: EndpointPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }>();
   for (const pod of pods) {
     if (!serviceSelects(svc, pod)) continue;
@@ -88,7 +77,7 @@ export function truncateSubsets(subsets: EndpointSubset[], max = MAX_ENDPOINTS_A
 /** Labels of a controller-managed Endpoints: the Service's, plus skip-mirror and headless. */
 export function endpointsLabels(svc: Service): Record<string, string> {
   const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}), [LABEL_SKIP_MIRROR]: 'true' };
-  if (svc.spec.clusterIP === 'None') labels[LABEL_HEADLESS] = '';
+  if (isHeadless(svc)) labels[LABEL_HEADLESS] = '';
   else delete labels[LABEL_HEADLESS];
   return labels;
 }

@@ -1,7 +1,7 @@
 // A set of endpoints sharing one port mapping and address type: the unit that is split
 // into EndpointSlices of at most 100 endpoints.
-import type { Endpoint, EndpointSlice, EndpointSlicePort } from '@svcnet/api-types';
-import { canonicalJson } from './canonical';
+import { canonicalJson, type Endpoint, type EndpointSlice, type EndpointSlicePort } from '@svcnet/api-types';
+import { familyName } from '@svcnet/ipnet';
 
 export interface SliceGroup {
   addressType: EndpointSlice['addressType'];
@@ -10,7 +10,7 @@ export interface SliceGroup {
 }
 
 export function addressTypeOf(ip: string): EndpointSlice['addressType'] {
-  return ip.includes(':') ? 'IPv6' : 'IPv4';
+  return familyName(ip);
 }
 
 export function groupKey(addressType: string, ports: EndpointSlicePort[] | undefined): string {

@@ -1,5 +1,5 @@
 // Labels and owner references a slice gets from its Service (or mirrored Endpoints).
-import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type Endpoints, type Service } from '@svcnet/api-types';
+import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, isHeadless, type Endpoints, type Service } from '@svcnet/api-types';
 import { LABEL_HEADLESS, LABEL_SKIP_MIRROR, MANAGED_BY_MIRRORING, MANAGED_BY_SLICE_CONTROLLER } from './names';
 import type { SliceOwner } from './slice-reconcile';
 
@@ -7,7 +7,7 @@ export function serviceSliceOwner(svc: Service): SliceOwner {
   const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
   labels[LABEL_SERVICE_NAME] = String(svc.metadata.name);
   labels[LABEL_MANAGED_BY] = MANAGED_BY_SLICE_CONTROLLER;
-  if (svc.spec.clusterIP === 'None') labels[LABEL_HEADLESS] = '';
+  if (isHeadless(svc)) labels[LABEL_HEADLESS] = '';
   else delete labels[LABEL_HEADLESS];
   return {
     namespace: String(svc.metadata.namespace),

@@ -2,9 +2,8 @@
 // the slice they are in, new ones fill free room before new slices are made, and a slice
 // is written only when its content changes. A slice no longer needed is reused (one
 // update) before a new one would be created, so a selector change is a single write.
-import type { Endpoint, EndpointSlice, OwnerReference } from '@svcnet/api-types';
-import { canonicalJson } from './canonical';
-import { ipCompare } from './endpoints-build';
+import { canonicalJson, type Endpoint, type EndpointSlice, type OwnerReference } from '@svcnet/api-types';
+import { compareIP } from '@svcnet/ipnet';
 import { MAX_ENDPOINTS_PER_SLICE, sliceName } from './names';
 import { endpointKey, groupKey, type SliceGroup } from './slice-group';
 
@@ -21,7 +20,7 @@ export interface SlicePlan {
   delete: EndpointSlice[];
 }
 
-const byAddress = (a: Endpoint, b: Endpoint) => ipCompare(a.addresses[0] ?? '', b.addresses[0] ?? '');
+const byAddress = (a: Endpoint, b: Endpoint) => compareIP(a.addresses[0] ?? '', b.addresses[0] ?? '');
 
 function content(s: Pick<EndpointSlice, 'addressType' | 'ports' | 'endpoints' | 'metadata'>): string {
   return canonicalJson({

@@ -1,9 +1,10 @@
 // Routes from this node to the other nodes' pod CIDRs via their InternalIP, so pods reach
 // pods on other nodes without any overlay.
 import type { Node } from '@svcnet/api-types';
+import { familyOf } from '@svcnet/ipnet';
 import type { Logger } from '@svcnet/observability';
 import { internalIPOf } from './node-object';
-import { mustRun, runCommand } from './kubelet/exec-command';
+import { SYSCTL, deleteOwnRoute, replaceOwnRoute, setOwnSysctl } from '@svcnet/netns';
 
 export interface PodRoute {
   cidr: string;
@@ -17,7 +18,7 @@ export function desiredRoutes(nodes: Node[], selfName: string): PodRoute[] {
     const via = internalIPOf(n);
     const cidrs = n.spec?.podCIDRs?.length ? n.spec.podCIDRs : n.spec?.podCIDR ? [n.spec.podCIDR] : [];
     if (!via) continue;
-    for (const cidr of cidrs) if (!cidr.includes(':')) out.push({ cidr, via });
+    for (const cidr of cidrs) if (familyOf(cidr) === 4) out.push({ cidr, via });
   }
   return out.sort((a, b) => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0));
 }
@@ -39,7 +40,7 @@ export class NodeRoutes {
     const { replace, remove } = routeChanges(this.applied, desiredRoutes(nodes, this.selfName));
     for (const r of replace) {
       try {
-        await replaceRoute(r.cidr, r.via);
+        await replaceOwnRoute(r.cidr, r.via);
         this.applied.set(r.cidr, r.via);
         this.log.info('route to node pod CIDR', { cidr: r.cidr, via: r.via });
       } catch (e) {
@@ -47,25 +48,16 @@ export class NodeRoutes {
       }
     }
     for (const cidr of remove) {
-      await deleteRoute(cidr);
+      await deleteOwnRoute(cidr);
       this.applied.delete(cidr);
       this.log.info('removed route', { cidr });
     }
   }
 }
 
-/** a route to another node's pod CIDR via its InternalIP */
-async function replaceRoute(cidr: string, via: string): Promise<void> {
-  await mustRun('ip', ['route', 'replace', cidr, 'via', via]);
-}
-
-async function deleteRoute(cidr: string): Promise<void> {
-  await runCommand('ip', ['route', 'del', cidr]);
-}
-
 /** this node forwards between pods and other nodes; no ICMP redirects (pods must not bypass the node) */
 export async function enableForwarding(): Promise<void> {
   // /proc/sys/net is per network namespace: this is the node's
-  await mustRun('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
-  await mustRun('sysctl', ['-q', '-w', 'net.ipv4.conf.all.send_redirects=0']);
+  setOwnSysctl(SYSCTL.ipForward, 1);
+  setOwnSysctl(SYSCTL.allSendRedirects, 0);
 }

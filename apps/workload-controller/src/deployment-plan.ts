@@ -1,7 +1,7 @@
 // Pure Deployment reconcile (Kubernetes' deployment controller): which ReplicaSet is new,
 // how to step a rolling update, which old ReplicaSets to prune, and the Deployment status.
-import type { Condition, Deployment, ReplicaSet } from '@svcnet/api-types';
-import { ANNOTATION_REVISION, LABEL_POD_TEMPLATE_HASH, canonicalJson, podTemplateHash, replicaSetName, stripHashLabel } from './names';
+import { canonicalJson, type Condition, type Deployment, type ReplicaSet } from '@svcnet/api-types';
+import { ANNOTATION_REVISION, LABEL_POD_TEMPLATE_HASH, podTemplateHash, replicaSetName, stripHashLabel } from './names';
 import { rollingParams } from './rolling-params';
 
 export const ANNOTATION_DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';

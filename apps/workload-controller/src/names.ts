@@ -1,7 +1,7 @@
 // Kubernetes-style names: pod-template-hash (FNV-32a of the template, safe-encoded) and
 // random suffixes, both over the alphabet Kubernetes uses so names never spell words.
 import { randomInt } from 'node:crypto';
-import type { PodTemplateSpec } from '@svcnet/api-types';
+import { canonicalJson, type PodTemplateSpec } from '@svcnet/api-types';
 
 /** Kubernetes' rand.SafeEncodeString alphabet: no vowels, no 0/1/3 (look like letters). */
 export const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -24,15 +24,6 @@ export function fnv32a(data: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
-}
-
-/** JSON with sorted keys, so equal templates hash equally whatever the key order. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const obj = v as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 /**

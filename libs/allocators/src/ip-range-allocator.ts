@@ -3,7 +3,7 @@
 // same address (the approach of Kubernetes' random-scan strategy).
 import { AllocationError, rangeFull } from './allocation-error';
 import { Bitmap } from './bitmap';
-import { formatCIDR, formatIPv4, parseCIDR, parseIPv4, type Ipv4Cidr } from './ipv4';
+import { formatCIDR, formatIPv4, parseCIDR, parseIPv4, type Ipv4Cidr } from '@svcnet/ipnet';
 import type { RandomSource } from './random-source';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';

@@ -3,7 +3,7 @@
 // subnet is not immediately reused by the next node.
 import { AllocationError, rangeFull } from './allocation-error';
 import { Bitmap } from './bitmap';
-import { formatCIDR, parseCIDR, type Ipv4Cidr } from './ipv4';
+import { formatCIDR, parseCIDR, type Ipv4Cidr } from '@svcnet/ipnet';
 
 export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 export const DEFAULT_NODE_MASK_SIZE = 24;

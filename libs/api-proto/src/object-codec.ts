@@ -16,6 +16,7 @@ const ONEOF_FIELD: Record<string, string> = {
   Event: 'event',
   ConfigMap: 'configMap',
   Secret: 'secret',
+  NetworkPolicy: 'networkPolicy',
 };
 const KIND_OF_FIELD = Object.fromEntries(Object.entries(ONEOF_FIELD).map(([k, f]) => [f, k]));
 
@@ -35,6 +36,7 @@ const INT_OR_STRING_PATHS: Record<string, string[]> = {
     ...POD_SPEC_INT_OR_STRING.map((p) => `spec.template.spec.${p}`),
   ],
   ReplicaSet: POD_SPEC_INT_OR_STRING.map((p) => `spec.template.spec.${p}`),
+  NetworkPolicy: ['spec.ingress[].ports[].port', 'spec.egress[].ports[].port'],
 };
 
 type Json = Record<string, unknown>;

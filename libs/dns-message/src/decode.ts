@@ -2,7 +2,8 @@
 // backwards and a name may follow at most MAX_POINTERS of them, so hostile input
 // cannot loop or read past the buffer. Anything malformed throws DnsFormatError.
 import { DnsFormatError } from './errors';
-import { escapeLabel, compressIPv6 } from './name';
+import { formatIPv6 } from '@svcnet/ipnet';
+import { escapeLabel } from './name';
 import { TYPE } from './constants';
 import type { Edns, Message, Question, ResourceRecord } from './types';
 
@@ -89,7 +90,7 @@ function ipv4(b: Buffer): string {
 function ipv6(b: Buffer): string {
   const g: number[] = [];
   for (let i = 0; i < 16; i += 2) g.push(b.readUInt16BE(i));
-  return compressIPv6(g);
+  return formatIPv6(g);
 }
 
 interface RawRecord {

@@ -1,6 +1,7 @@
 // Message -> wire, with name compression (RFC 1035 4.1.4) and UDP truncation.
 import { DnsFormatError } from './errors';
-import { lowerName, nameToLabels, ipv6ToGroups } from './name';
+import { ipv4Octets, parseIPv4, parseIPv6 } from '@svcnet/ipnet';
+import { lowerName, nameToLabels } from './name';
 import { TYPE } from './constants';
 import type { Message, Question, ResourceRecord } from './types';
 
@@ -73,21 +74,15 @@ class Writer {
 }
 
 function ipv4Bytes(ip: string): Buffer {
-  const parts = ip.split('.');
-  if (parts.length !== 4) throw new DnsFormatError(`bad IPv4 address ${ip}`);
-  const b = Buffer.alloc(4);
-  parts.forEach((p, i) => {
-    const n = Number(p);
-    if (!/^\d{1,3}$/.test(p) || n > 255) throw new DnsFormatError(`bad IPv4 address ${ip}`);
-    b[i] = n;
-  });
-  return b;
+  const n = parseIPv4(ip);
+  if (n === null) throw new DnsFormatError(`bad IPv4 address ${ip}`);
+  return Buffer.from(ipv4Octets(n));
 }
 
 function ipv6Bytes(ip: string): Buffer {
   let groups: number[];
   try {
-    groups = ipv6ToGroups(ip);
+    groups = parseIPv6(ip);
   } catch {
     throw new DnsFormatError(`bad IPv6 address ${ip}`);
   }

@@ -1,4 +1,5 @@
 // Domain-name helpers: presentation <-> labels, comparison, reverse names.
+import { expandIPv6, familyOf, formatIPv6, isIPv4 } from '@svcnet/ipnet';
 import { DnsFormatError } from './errors';
 
 /** Split a presentation name into raw labels (as latin1 strings), honouring escapes. */
@@ -70,7 +71,7 @@ export function isSubdomain(name: string, zone: string): boolean {
 
 /** 10.0.0.1 -> 1.0.0.10.in-addr.arpa; 2001:db8::1 -> nibbles.ip6.arpa */
 export function reverseName(ip: string): string {
-  if (ip.includes(':')) {
+  if (familyOf(ip) === 6) {
     const hex = expandIPv6(ip);
     return hex.split('').reverse().join('.') + '.ip6.arpa';
   }
@@ -82,9 +83,8 @@ export function addressFromReverse(name: string): string | undefined {
   const n = lowerName(trimDot(name));
   if (n.endsWith('.in-addr.arpa')) {
     const parts = n.slice(0, -'.in-addr.arpa'.length).split('.');
-    if (parts.length !== 4) return undefined;
-    if (!parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
-    return parts.reverse().join('.');
+    const ip = parts.reverse().join('.');
+    return isIPv4(ip) ? ip : undefined;
   }
   if (n.endsWith('.ip6.arpa')) {
     const nib = n.slice(0, -'.ip6.arpa'.length).split('.');
@@ -92,65 +92,7 @@ export function addressFromReverse(name: string): string | undefined {
     const hex = nib.reverse().join('');
     const groups: string[] = [];
     for (let i = 0; i < 32; i += 4) groups.push(hex.slice(i, i + 4));
-    return compressIPv6(groups.map((g) => parseInt(g, 16)));
+    return formatIPv6(groups.map((g) => parseInt(g, 16)));
   }
   return undefined;
-}
-
-/** 32 hex digits for an IPv6 address; throws on garbage. */
-export function expandIPv6(ip: string): string {
-  return ipv6ToGroups(ip)
-    .map((g) => g.toString(16).padStart(4, '0'))
-    .join('');
-}
-
-export function ipv6ToGroups(ip: string): number[] {
-  let s = ip;
-  const tail: number[] = [];
-  // Embedded IPv4 (::ffff:1.2.3.4)
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const b = v4[1].split('.').map(Number);
-    if (b.some((x) => x > 255)) throw new Error(`bad IPv6 address ${ip}`);
-    tail.push((b[0] << 8) | b[1], (b[2] << 8) | b[3]);
-    s = s.slice(0, -v4[1].length);
-    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
-  }
-  const dbl = s.split('::');
-  if (dbl.length > 2) throw new Error(`bad IPv6 address ${ip}`);
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((h) => {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(h)) throw new Error(`bad IPv6 address ${ip}`);
-    return parseInt(h, 16);
-  }));
-  const head = parse(dbl[0]);
-  const rest = dbl.length === 2 ? parse(dbl[1]) : [];
-  const known = head.length + rest.length + tail.length;
-  if (dbl.length === 2) {
-    if (known > 7) throw new Error(`bad IPv6 address ${ip}`);
-    return [...head, ...new Array(8 - known).fill(0), ...rest, ...tail];
-  }
-  if (known !== 8) throw new Error(`bad IPv6 address ${ip}`);
-  return [...head, ...tail];
-}
-
-/** RFC 5952 canonical text for 8 groups. */
-export function compressIPv6(groups: number[]): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLen).join(':');
 }

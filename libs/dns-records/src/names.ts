@@ -1,4 +1,5 @@
 // Naming rules of the Kubernetes DNS spec: dashed IPs and the names we publish.
+import { familyOf, isIPv4 } from '@svcnet/ipnet';
 
 /** 10.1.2.3 -> 10-1-2-3, fd00::1 -> fd00--1 (as CoreDNS does for pod and endpoint names) */
 export function dashedIP(ip: string): string {
@@ -7,8 +8,8 @@ export function dashedIP(ip: string): string {
 
 /** Inverse of dashedIP; undefined when the label is not an address. */
 export function ipFromDashed(label: string): string | undefined {
-  const v4 = label.split('-');
-  if (v4.length === 4 && v4.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return v4.join('.');
+  const v4 = label.replace(/-/g, '.');
+  if (isIPv4(v4)) return v4;
   if (!/^[0-9a-f-]+$/i.test(label) || !label.includes('-')) return undefined;
   const v6 = label.replace(/-/g, ':');
   const parts = v6.split('::');
@@ -20,7 +21,7 @@ export function ipFromDashed(label: string): string | undefined {
 }
 
 export function isIPv6(ip: string): boolean {
-  return ip.includes(':');
+  return familyOf(ip) === 6;
 }
 
 export function serviceFQDN(ns: string, svc: string, zone: string): string {

@@ -3,5 +3,7 @@ export * from './run';
 export * from './netns';
 export * from './links';
 export * from './sysctl';
+export * from './own-netns';
+export * from './conntrack';
 export * from './echo-server';
 export * from './test-topology';

@@ -16,6 +16,18 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Like run with allowFailure, and a program that cannot be started at all (missing binary)
+ * is a result too: exit code 127 with the error as stderr. Never rejects.
+ */
+export async function tryRun(cmd: string, args: string[], opts: Omit<RunOptions, 'allowFailure'> = {}): Promise<RunResult> {
+  try {
+    return await run(cmd, args, { ...opts, allowFailure: true });
+  } catch (e) {
+    return { code: 127, stdout: '', stderr: (e as Error).message };
+  }
+}
+
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const spawnOpts: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env };
@@ -37,6 +49,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
         reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${r.code}${signal ? `, ${signal}` : ''}): ${stderr.trim()}`));
       } else resolve(r);
     });
+    // the program may exit before reading all of its input (EPIPE): its exit status tells
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(opts.input ?? '');
   });

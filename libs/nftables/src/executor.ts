@@ -1,6 +1,6 @@
 // NftExecutor runs the nft binary, optionally inside a network namespace
 // (`ip netns exec NS nft ...`), feeding scripts on stdin so nothing passes through a shell.
-import { spawn } from 'node:child_process';
+import { assertNetnsName, run, type RunResult } from '@svcnet/netns';
 import type { Family, TableState } from './model';
 import { assertValidName } from './names';
 import { NftError, type Nftables } from './nftables';
@@ -15,17 +15,9 @@ export interface NftExecutorOptions {
   ipPath?: string;
 }
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 export class NftExecutor implements Nftables {
   constructor(private readonly opts: NftExecutorOptions = {}) {
-    if (opts.netns !== undefined && !/^[a-z0-9-]{1,64}$/.test(opts.netns)) {
-      throw new Error(`invalid netns name: ${JSON.stringify(opts.netns)}`);
-    }
+    if (opts.netns !== undefined) assertNetnsName(opts.netns);
   }
 
   async apply(tx: Transaction): Promise<void> {
@@ -58,16 +50,6 @@ export class NftExecutor implements Nftables {
     const nft = this.opts.nftPath ?? 'nft';
     const [cmd, argv] =
       this.opts.netns !== undefined ? [this.opts.ipPath ?? 'ip', ['netns', 'exec', this.opts.netns, nft, ...args]] : [nft, args];
-    return new Promise((resolve, reject) => {
-      const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.on('error', () => undefined); // nft may exit before reading all of stdin
-      child.stdin.end(stdin);
-    });
+    return run(cmd, argv, { input: stdin, allowFailure: true });
   }
 }

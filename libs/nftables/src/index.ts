@@ -11,3 +11,5 @@ export * from './reader';
 export * from './nftables';
 export * from './executor';
 export * from './fake';
+export { ipv4Range, portRange } from './ranges';
+export * from './tracer';

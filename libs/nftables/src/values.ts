@@ -1,6 +1,7 @@
 // Typed values for nft expressions. Every value that may come from an API object (an IP,
 // a port, a protocol, a name) goes through one of these constructors, which validate it and
 // produce a Token; only Tokens can be interpolated into rules and element keys.
+import { formatCIDR, formatIPv4, isIPv4, parseCIDR } from '@svcnet/ipnet';
 import { assertValidName } from './names';
 
 export class Token {
@@ -12,35 +13,19 @@ export class Token {
   }
 }
 
-const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4_RE = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
-
-export function isIPv4(s: unknown): s is string {
-  return typeof s === 'string' && IPV4_RE.test(s);
-}
+export { isIPv4 };
 
 export function ipv4(s: string): Token {
   if (!isIPv4(s)) throw new Error(`invalid IPv4 address: ${JSON.stringify(s)}`);
   return new Token(s);
 }
 
-function ipv4ToInt(s: string): number {
-  return s.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-function intToIPv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
 // cidr normalises host bits away ("10.244.1.7/16" -> "10.244.0.0/16") because that is how
 // the kernel stores and lists the prefix; a canonical form keeps diffs stable.
 export function cidr(s: string): Token {
-  const m = /^([0-9.]+)\/([0-9]{1,2})$/.exec(typeof s === 'string' ? s : '');
-  if (!m || !isIPv4(m[1]) || Number(m[2]) > 32) throw new Error(`invalid IPv4 CIDR: ${JSON.stringify(s)}`);
-  const len = Number(m[2]);
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  const net = (ipv4ToInt(m[1]) & mask) >>> 0;
-  return new Token(len === 32 ? intToIPv4(net) : `${intToIPv4(net)}/${len}`);
+  const c = parseCIDR(s);
+  if (!c) throw new Error(`invalid IPv4 CIDR: ${JSON.stringify(s)}`);
+  return new Token(c.prefix === 32 ? formatIPv4(c.base) : formatCIDR(c));
 }
 
 export function port(n: number): Token {

@@ -2,8 +2,8 @@
 // (a named targetPort may map to different numbers on different pods), duplicates across
 // slices are merged, and the usable set is picked as kube-proxy does: ready endpoints, or,
 // when none are ready, serving+terminating ones (so rolling updates drain gracefully).
-import { LABEL_SERVICE_NAME, type EndpointSlice } from '@svcnet/api-types';
-import { isIPv4 } from '@svcnet/nftables';
+import { LABEL_SERVICE_NAME, dedupeEndpoints, endpointState, type EndpointSlice } from '@svcnet/api-types';
+import { compareIP, isIPv4 } from '@svcnet/ipnet';
 import type { ServicePortInfo } from './service-ports';
 
 export interface EndpointInfo {
@@ -29,7 +29,7 @@ export function slicesByService(slices: EndpointSlice[]): Map<string, EndpointSl
 }
 
 export function endpointsFor(sp: ServicePortInfo, slices: EndpointSlice[]): EndpointInfo[] {
-  const byKey = new Map<string, EndpointInfo>();
+  const all: EndpointInfo[] = [];
   for (const slice of slices) {
     const sp2 = (slice.ports ?? []).find(
       (p) => (p.name ?? '') === sp.portName && (p.protocol ?? 'TCP').toLowerCase() === sp.protocol,
@@ -38,35 +38,14 @@ export function endpointsFor(sp: ServicePortInfo, slices: EndpointSlice[]): Endp
     for (const ep of slice.endpoints ?? []) {
       const ip = ep.addresses?.[0];
       if (!isIPv4(ip)) continue;
-      const c = ep.conditions ?? {};
-      // API semantics: a nil "ready" means ready; nil "serving" means the same as ready.
-      const ready = c.ready ?? true;
-      const info: EndpointInfo = {
-        ip,
-        port: sp2.port!,
-        nodeName: ep.nodeName,
-        ready,
-        serving: c.serving ?? ready,
-        terminating: c.terminating ?? false,
-      };
-      const key = `${ip}:${info.port}`;
-      const prev = byKey.get(key);
-      // The same endpoint may briefly appear in two slices; prefer the more usable copy.
-      if (!prev || (!prev.ready && info.ready)) byKey.set(key, info);
+      all.push({ ip, port: sp2.port!, nodeName: ep.nodeName, ...endpointState(ep) });
     }
   }
-  return [...byKey.values()].sort((a, b) => compareIP(a.ip, b.ip) || a.port - b.port);
+  return dedupeEndpoints(all, (e) => `${e.ip}:${e.port}`).sort((a, b) => compareIP(a.ip, b.ip) || a.port - b.port);
 }
 
 export function usable(endpoints: EndpointInfo[]): EndpointInfo[] {
   const ready = endpoints.filter((e) => e.ready);
   if (ready.length > 0) return ready;
   return endpoints.filter((e) => e.serving && e.terminating);
-}
-
-function compareIP(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return 0;
 }

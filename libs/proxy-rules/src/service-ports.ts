@@ -1,8 +1,9 @@
 // servicePorts turns Services into the per-port facts the rules need, with Kubernetes'
 // defaults applied, and leaves out what kube-proxy leaves out: headless and ExternalName
 // Services, and Services that belong to another proxy (service-proxy-name label).
-import type { Service, ServicePort } from '@svcnet/api-types';
-import { isIPv4, type L4Protocol } from '@svcnet/nftables';
+import { primaryClusterIP, type Service, type ServicePort } from '@svcnet/api-types';
+import { isIPv4, parseCIDR } from '@svcnet/ipnet';
+import type { L4Protocol } from '@svcnet/nftables';
 import { DEFAULT_AFFINITY_TIMEOUT_SECONDS, SERVICE_PROXY_NAME_LABEL } from './proxy-state';
 
 export interface ServicePortInfo {
@@ -31,14 +32,13 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
   if (!name) return [];
   if (svc.metadata.labels?.[SERVICE_PROXY_NAME_LABEL] !== undefined) return [];
   const type = spec.type ?? 'ClusterIP';
-  if (type === 'ExternalName') return [];
-  const clusterIP = spec.clusterIP ?? spec.clusterIPs?.[0];
-  // Headless: no virtual IP, DNS only.
-  if (!clusterIP || clusterIP === 'None') return [];
+  // ExternalName and headless: no virtual IP, DNS only.
+  const clusterIP = primaryClusterIP(svc);
+  if (!clusterIP) return [];
   const externalIPs = (spec.externalIPs ?? []).filter(isIPv4);
   const loadBalancerIPs =
     type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter(isIPv4) : [];
-  const loadBalancerSourceRanges = (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter(isIPv4Cidr);
+  const loadBalancerSourceRanges = (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => parseCIDR(r) !== null);
   const affinity =
     spec.sessionAffinity === 'ClientIP' ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS : undefined;
   return (spec.ports ?? []).flatMap((p: ServicePort): ServicePortInfo[] => {
@@ -66,11 +66,6 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
       },
     ];
   });
-}
-
-function isIPv4Cidr(s: string): boolean {
-  const m = /^([0-9.]+)\/(\d{1,2})$/.exec(s);
-  return m !== null && isIPv4(m[1]) && Number(m[2]) <= 32;
 }
 
 // Whether the port is reachable from outside the cluster (the external traffic policy applies).

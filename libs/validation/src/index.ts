@@ -17,4 +17,6 @@ export { validatePod, validatePodSpec, validatePodUpdate } from './pod-validatio
 export { validateWorkload, validateWorkloadUpdate, selectorMatches } from './workload-validation';
 export { validateEndpoints, validateEndpointSlice } from './endpoints-validation';
 export { validateNamespace, validateNode, validateNodeUpdate, validateEvent } from './cluster-object-validation';
+export { defaultNetworkPolicy } from './network-policy-defaults';
+export { validateNetworkPolicy, validateNetworkPolicyUpdate, validateNetworkPolicyPort, validateNetworkPolicyPeer, validateIPBlock } from './network-policy-validation';
 export { validateObject, defaultObject } from './validate-object';

@@ -1,6 +1,7 @@
 // Service defaulting (SetDefaults_Service plus the registry's clusterIP/clusterIPs sync),
 // applied to a copy before validation.
 import type { Service, ServiceSpec } from '@svcnet/api-types';
+import { familyName } from '@svcnet/ipnet';
 
 export const DEFAULT_CLIENT_IP_TIMEOUT_SECONDS = 10800;
 
@@ -27,7 +28,7 @@ export function defaultService(svc: Service): Service {
   if (spec.type !== 'ExternalName') {
     spec.internalTrafficPolicy ??= 'Cluster';
     if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
-    spec.ipFamilies ??= spec.clusterIPs?.[0]?.includes(':') ? ['IPv6'] : ['IPv4'];
+    spec.ipFamilies ??= [familyName(spec.clusterIPs?.[0] ?? '')];
     spec.ipFamilyPolicy ??= 'SingleStack';
   }
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;

@@ -1,6 +1,7 @@
 // Service validation on create (ValidateService) and update (ValidateServiceUpdate), with
 // Kubernetes' field paths and wording. Expects a defaulted Service (see defaultService).
-import type { Service, ServicePort } from '@svcnet/api-types';
+import { isHeadless, needsHealthCheckNodePort, type Service, type ServicePort } from '@svcnet/api-types';
+import { familyOf } from '@svcnet/ipnet';
 import { FieldError } from './field-error';
 import { GoLiteral, goQuote } from './go-value-format';
 import { isNonSpecialIP, isValidCIDR, isValidIP } from './ip-formats';
@@ -24,11 +25,6 @@ export interface ServiceValidationOptions {
    * skips the checks that only hold after allocation (healthCheckNodePort required).
    */
   beforeAllocation?: boolean;
-}
-
-function isHeadless(svc: Service): boolean {
-  const ips = svc.spec?.clusterIPs;
-  return (ips?.length === 1 && ips[0] === 'None') || (!ips?.length && svc.spec?.clusterIP === 'None');
 }
 
 /** %#v of the (protocol, port) key Kubernetes reports for a duplicate port. */
@@ -100,14 +96,14 @@ function validateClusterIPs(svc: Service): FieldError[] {
   });
   if (ips.length > 2) errs.push(FieldError.invalid('spec.clusterIPs', ips, 'may only hold up to 2 values'));
   if (invalid) return errs;
-  if (ips.length === 2 && ips[0].includes(':') === ips[1].includes(':')) {
+  if (ips.length === 2 && familyOf(ips[0]) === familyOf(ips[1])) {
     errs.push(FieldError.invalid('spec.clusterIPs', ips, 'may specify no more than one IP for each IP family'));
   }
   if (!isHeadless(svc)) {
     ips.forEach((ip, i) => {
       const family = spec.ipFamilies?.[i];
-      if (family === 'IPv4' && ip.includes(':')) errs.push(FieldError.invalid(`spec.clusterIPs[${i}]`, ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
-      if (family === 'IPv6' && !ip.includes(':')) errs.push(FieldError.invalid(`spec.clusterIPs[${i}]`, ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
+      if (family === 'IPv4' && familyOf(ip) === 6) errs.push(FieldError.invalid(`spec.clusterIPs[${i}]`, ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
+      if (family === 'IPv6' && familyOf(ip) === 4) errs.push(FieldError.invalid(`spec.clusterIPs[${i}]`, ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
     });
   }
   return errs;
@@ -125,7 +121,7 @@ function validateTrafficPolicies(svc: Service, opts: ServiceValidationOptions): 
   } else if (!TRAFFIC_POLICIES.includes(spec.externalTrafficPolicy)) {
     errs.push(FieldError.notSupported('spec.externalTrafficPolicy', spec.externalTrafficPolicy, TRAFFIC_POLICIES));
   }
-  const needsHealthCheck = spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+  const needsHealthCheck = needsHealthCheckNodePort({ spec });
   const hc = spec.healthCheckNodePort;
   if (!needsHealthCheck) {
     if (hc) {

@@ -1,5 +1,7 @@
 // The apiserver's entry points: default and validate any stored kind by name.
-import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Event, KubeObject, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '@svcnet/api-types';
+import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Event, KubeObject, Namespace, NetworkPolicy, Node, Pod, ReplicaSet, Secret, Service } from '@svcnet/api-types';
+import { defaultNetworkPolicy } from './network-policy-defaults';
+import { validateNetworkPolicy, validateNetworkPolicyUpdate } from './network-policy-validation';
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from './config-validation';
 import { defaultSecret } from './secret-defaults';
 import type { FieldError } from './field-error';
@@ -41,6 +43,8 @@ export function validateObject(kind: string, obj: KubeObject, oldObj?: KubeObjec
       return oldObj ? validateConfigMapUpdate(obj as ConfigMap, oldObj as ConfigMap) : validateConfigMap(obj as ConfigMap);
     case 'Secret':
       return oldObj ? validateSecretUpdate(obj as Secret, oldObj as Secret) : validateSecret(obj as Secret);
+    case 'NetworkPolicy':
+      return oldObj ? validateNetworkPolicyUpdate(obj as NetworkPolicy, oldObj as NetworkPolicy) : validateNetworkPolicy(obj as NetworkPolicy);
     default:
       return [...meta, ...validateObjectMeta(obj.metadata, true, isDNS1123Subdomain)];
   }
@@ -83,6 +87,8 @@ export function defaultObject<T extends KubeObject>(kind: string, obj: T): T {
       for (const p of out.ports ?? []) p.protocol ??= 'TCP';
       return out as unknown as T;
     }
+    case 'NetworkPolicy':
+      return defaultNetworkPolicy(obj as unknown as NetworkPolicy) as unknown as T;
     case 'Secret':
       return defaultSecret(obj as unknown as Secret) as unknown as T;
     case 'Namespace': {

@@ -31,7 +31,8 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
   return true;
 }
 
-function validateSelector(s: LabelSelector, path: string): FieldError[] {
+/** unversioned ValidateLabelSelector: matchLabels and matchExpressions. */
+export function validateSelector(s: LabelSelector, path: string): FieldError[] {
   const errs = validateLabels(s.matchLabels, `${path}.matchLabels`);
   (s.matchExpressions ?? []).forEach((r, i) => {
     const rp = `${path}.matchExpressions[${i}]`;

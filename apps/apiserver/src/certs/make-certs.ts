@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { joinHostPort } from '@svcnet/ipnet';
 import { ensureCa, issueCert } from './pki';
 import { writeKubeconfig } from './kubeconfig';
 
@@ -38,7 +39,7 @@ export function makeCerts(o: MakeCertsOptions): MadeCerts {
   const server = issueCert(o.dir, { name: 'apiserver', commonName: 'svcnet-apiserver', hosts });
   for (const app of [...(o.apps ?? APP_CLIENTS), ...(o.clients ?? [])]) issueCert(o.dir, { name: app, commonName: `system:svcnet:${app}`, organizations: ['system:svcnet'] });
   const admin = issueCert(o.dir, { name: 'admin', commonName: 'kubernetes-admin', organizations: ['system:masters'] });
-  const url = o.server ?? `https://${hosts[0].includes(':') ? `[${hosts[0]}]` : hosts[0]}:6443`;
+  const url = o.server ?? `https://${joinHostPort(hosts[0], 6443)}`;
   const adminKubeconfig = path.join(o.dir, 'admin.kubeconfig');
   writeKubeconfig(adminKubeconfig, { server: url, caFile: ca.certFile, user: 'kubernetes-admin', clientCertFile: admin.certFile, clientKeyFile: admin.keyFile });
 

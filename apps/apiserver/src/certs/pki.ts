@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ipFamily } from '@svcnet/ipnet';
 
 export interface CertPair {
   certFile: string;
@@ -38,8 +39,6 @@ export interface IssueOptions {
   days?: number;
 }
 
-const IP_RE = /^(\d{1,3}\.){3}\d{1,3}$|:/;
-
 /** Issues a certificate signed by the CA in dir. Serving certs get serverAuth+clientAuth. */
 export function issueCert(dir: string, o: IssueOptions): CertPair {
   const keyFile = `${o.name}.key`;
@@ -51,7 +50,7 @@ export function issueCert(dir: string, o: IssueOptions): CertPair {
   const lines = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
   if (o.hosts?.length) {
     lines.push('extendedKeyUsage=serverAuth,clientAuth');
-    lines.push(`subjectAltName=${o.hosts.map((h) => (IP_RE.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',')}`);
+    lines.push(`subjectAltName=${o.hosts.map((h) => (ipFamily(h) ? `IP:${h}` : `DNS:${h}`)).join(',')}`);
   } else {
     lines.push('extendedKeyUsage=clientAuth');
   }

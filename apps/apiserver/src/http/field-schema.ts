@@ -137,7 +137,19 @@ const podTemplate = struct('v1.PodTemplateSpec', { metadata: objectMeta, spec: p
 
 const top = (kind: string, f: Record<string, FieldT>): StructT => struct(`v1.${kind}`, { apiVersion: 'string', kind: 'string', metadata: objectMeta, ...f });
 
+const networkPolicyPeer = struct('v1.NetworkPolicyPeer', {
+  podSelector: labelSelector, namespaceSelector: labelSelector, ipBlock: struct('v1.IPBlock', { cidr: 'string', except: list('string') }),
+});
+const networkPolicyPort = struct('v1.NetworkPolicyPort', { protocol: 'string', port: 'intstr', endPort: 'int32' });
+const networkPolicySpec = struct('v1.NetworkPolicySpec', {
+  podSelector: labelSelector,
+  ingress: list(struct('v1.NetworkPolicyIngressRule', { ports: list(networkPolicyPort), from: list(networkPolicyPeer) })),
+  egress: list(struct('v1.NetworkPolicyEgressRule', { ports: list(networkPolicyPort), to: list(networkPolicyPeer) })),
+  policyTypes: list('string'),
+});
+
 export const KIND_SCHEMAS: Record<string, StructT> = {
+  NetworkPolicy: top('NetworkPolicy', { spec: networkPolicySpec, status: 'any' }),
   Service: top('Service', { spec: serviceSpec, status: 'any' }),
   Pod: top('Pod', { spec: podSpec, status: 'any' }),
   Namespace: top('Namespace', { spec: struct('v1.NamespaceSpec', { finalizers: list('string') }), status: 'any' }),

@@ -17,6 +17,7 @@ import { parseResourcePath } from './request-path';
 import { handleResource } from './rest-handlers';
 import { PodProxy } from './pod-proxy';
 import { attachUpgradeHandler } from './pod-exec';
+import { attachPortForwardUpgrade } from './pod-portforward';
 
 export interface HttpApiOptions {
   listen: string;
@@ -141,6 +142,8 @@ export async function createHttpApi(core: ApiCore, metrics: ApiMetrics, log: Log
   server.headersTimeout = 70_000;
   server.requestTimeout = 0;
   attachUpgradeHandler(server, { core, log, pods, auth });
+  // after exec/attach: it keeps the other upgrades
+  attachPortForwardUpgrade(server, { core, log, pods, auth });
   let actualPort = port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

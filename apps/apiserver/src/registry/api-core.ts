@@ -21,7 +21,8 @@ import { isStoreError, revisionOf, type Store, type StoreEvent } from '@svcnet/s
 import { parseLabelSelector, matchesRequirements, parseFieldSelector, matchesFieldSelector, SelectorParseError, FieldSelectorParseError } from '@svcnet/selectors';
 import { defaultObject, validateObject, invalidError, FieldError } from '@svcnet/validation';
 import { applyMergePatch, applyStrategicMergePatch, applyJsonPatch, PatchError, type JsonValue, type JsonPatchOperation } from '@svcnet/patch';
-import { PodCIDRAllocator, formatIPv4 } from '@svcnet/allocators';
+import { PodCIDRAllocator } from '@svcnet/allocators';
+import { formatIPv4 } from '@svcnet/ipnet';
 import type { Logger } from '@svcnet/observability';
 import { listPrefix, objectKey } from './keys';
 import { carryOverForUpdate, sameObject, stampForCreate } from './object-meta';
@@ -494,7 +495,7 @@ export class ApiCore {
 
   /** Deletes everything in the namespace, waits for pods to go, then the namespace itself. */
   private async finishNamespaceDeletion(name: string): Promise<void> {
-    const order = ['deployments', 'replicasets', 'services', 'pods', 'endpointslices', 'endpoints', 'configmaps', 'secrets', 'events'];
+    const order = ['deployments', 'replicasets', 'services', 'pods', 'endpointslices', 'endpoints', 'configmaps', 'secrets', 'networkpolicies', 'events'];
     const deadline = Date.now() + 120_000;
     try {
       for (;;) {

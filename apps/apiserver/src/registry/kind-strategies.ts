@@ -38,6 +38,7 @@ const STRATEGIES: Record<string, KindStrategy> = {
   Event: { statusSubresource: false },
   ConfigMap: { statusSubresource: false },
   Secret: { statusSubresource: false },
+  NetworkPolicy: { statusSubresource: false },
 };
 
 export function strategyFor(kind: string): KindStrategy {

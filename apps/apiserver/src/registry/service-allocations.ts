@@ -3,7 +3,7 @@
 // so two apiservers on one etcd never hand out the same IP or port. Every allocation made
 // for a request is rolled back if the request fails, so a failed create leaks nothing.
 import { AllocationError, IPRangeAllocator, PortRangeAllocator } from '@svcnet/allocators';
-import { ApiError, type Service, type KubeObject } from '@svcnet/api-types';
+import { ApiError, isHeadless, needsHealthCheckNodePort, needsNodePorts, type Service, type KubeObject } from '@svcnet/api-types';
 import { isStoreError, type Store } from '@svcnet/store';
 import { fieldInvalidError } from './field-errors';
 
@@ -30,15 +30,6 @@ export function allocationOf(svc: Service): Allocation {
 
 function ownerOf(svc: Service): string {
   return `${svc.metadata.namespace}/${svc.metadata.name}`;
-}
-
-function needsNodePorts(svc: Service): boolean {
-  const t = svc.spec.type;
-  return t === 'NodePort' || (t === 'LoadBalancer' && svc.spec.allocateLoadBalancerNodePorts !== false);
-}
-
-function needsHealthCheckNodePort(svc: Service): boolean {
-  return svc.spec.type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local';
 }
 
 export class ServiceAllocations {
@@ -134,7 +125,7 @@ export class ServiceAllocations {
     const owner = ownerOf(svc);
     const oldAlloc = old ? allocationOf(old) : emptyAllocation();
     // ClusterIP
-    if (svc.spec.type !== 'ExternalName' && svc.spec.clusterIP !== 'None') {
+    if (svc.spec.type !== 'ExternalName' && !isHeadless(svc)) {
       const wanted = svc.spec.clusterIP || svc.spec.clusterIPs?.[0];
       if (!wanted) {
         const ip = await this.nextIP(owner);
@@ -146,7 +137,7 @@ export class ServiceAllocations {
         svc.spec.clusterIP = wanted;
       }
       svc.spec.clusterIPs = [svc.spec.clusterIP!];
-    } else if (svc.spec.clusterIP === 'None') {
+    } else if (isHeadless(svc)) {
       svc.spec.clusterIPs = ['None'];
     }
     // NodePorts: explicit ones in any type that allows them, automatic ones when needed.

@@ -2,7 +2,7 @@
 // allocated are kept when the client leaves them out (kubectl replace/apply send no
 // clusterIP or nodePort), and fields that only belong to the old type are dropped when
 // the type changes (NodePort -> ClusterIP drops nodePorts, -> ExternalName drops the IPs).
-import type { Service } from '@svcnet/api-types';
+import { needsHealthCheckNodePort, type Service } from '@svcnet/api-types';
 
 const portKey = (p: { protocol?: string; port: number }) => `${p.protocol ?? 'TCP'}/${p.port}`;
 
@@ -45,7 +45,7 @@ export function prepareServiceUpdate(next: Service, old: Service): void {
     if (next.spec.allocateLoadBalancerNodePorts === old.spec.allocateLoadBalancerNodePorts) delete next.spec.allocateLoadBalancerNodePorts;
     if (next.spec.loadBalancerClass === old.spec.loadBalancerClass) delete next.spec.loadBalancerClass;
   }
-  if (next.spec.healthCheckNodePort && !(type === 'LoadBalancer' && next.spec.externalTrafficPolicy === 'Local') && next.spec.healthCheckNodePort === old.spec.healthCheckNodePort) {
+  if (next.spec.healthCheckNodePort && !needsHealthCheckNodePort(next) && next.spec.healthCheckNodePort === old.spec.healthCheckNodePort) {
     delete next.spec.healthCheckNodePort;
   }
   if (!externallyAccessible(next) && next.spec.externalTrafficPolicy === old.spec.externalTrafficPolicy) delete next.spec.externalTrafficPolicy;

@@ -3,7 +3,8 @@
 import { isAbsolute } from 'node:path';
 import { CNI_ERR, CniError } from './cni-errors';
 import { isSupportedVersion, LATEST_VERSION, SUPPORTED_VERSIONS } from './cni-version';
-import { broadcast, cidrContains, firstHost, ipToInt, isIPv4, parseCidr } from './ipv4';
+import { cidrContains, cidrLast, formatIPv4, isIPv4, mustParseIPv4 } from '@svcnet/ipnet';
+import { parseSubnet } from './ipam-choice';
 
 export const PLUGIN_TYPE = 'svcnet-bridge';
 // containerd 1.6 (go-cni on libcni 1.x) and the installed loopback/portmap all speak 1.0.0
@@ -35,8 +36,9 @@ export interface ConfListOptions {
 
 // libcni's rule for network names
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-// IFNAMSIZ is 16 with the NUL
+// stricter than the kernel (see @svcnet/netns isValidIfname): what a bridge in a config may be called
 const LINK_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/;
+// IFNAMSIZ is 16 with the NUL
 
 const invalid = (field: string, why: string) => new CniError(CNI_ERR.invalidConfig, `invalid network config: ${field}: ${why}`);
 
@@ -60,15 +62,16 @@ export function parseNetConf(json: string | unknown): NetConf {
   if (typeof c.subnet !== 'string') throw invalid('subnet', 'required, an IPv4 CIDR such as 10.244.1.0/24');
   let subnet;
   try {
-    subnet = parseCidr(c.subnet);
+    subnet = parseSubnet(c.subnet);
   } catch (e) {
     throw invalid('subnet', (e as Error).message);
   }
-  let gateway = firstHost(subnet);
+  // the first host address is the bridge/gateway by default
+  let gateway = formatIPv4(subnet.base + 1);
   if (c.gateway !== undefined) {
     if (!isIPv4(c.gateway)) throw invalid('gateway', `${JSON.stringify(c.gateway)} is not an IPv4 address`);
-    const g = ipToInt(c.gateway);
-    if (!cidrContains(subnet, c.gateway) || g === subnet.network || g === broadcast(subnet)) throw invalid('gateway', `${c.gateway} is not a host address of ${c.subnet}`);
+    const g = mustParseIPv4(c.gateway);
+    if (!cidrContains(subnet, g) || g === subnet.base || g === cidrLast(subnet)) throw invalid('gateway', `${c.gateway} is not a host address of ${c.subnet}`);
     gateway = c.gateway;
   }
   if (typeof c.dataDir !== 'string' || !isAbsolute(c.dataDir)) throw invalid('dataDir', `${JSON.stringify(c.dataDir)} must be an absolute path`);

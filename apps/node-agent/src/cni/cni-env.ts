@@ -1,5 +1,6 @@
 // The CNI_* environment of one invocation, validated (pure). Containerd always sets them; a
 // missing or malformed one is the runtime's bug, reported as code 4.
+import { isValidIfname } from '@svcnet/netns';
 import { CNI_ERR, CniError } from './cni-errors';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
@@ -16,9 +17,6 @@ export interface CniEnv {
 // libcni's rule for container IDs
 const ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
-export function isValidIfname(s: string): boolean {
-  return s.length > 0 && s.length <= 15 && s !== '.' && s !== '..' && !/[/:\s]/.test(s);
-}
 
 export function parseCniEnv(env: NodeJS.ProcessEnv): CniEnv {
   const command = env.CNI_COMMAND;

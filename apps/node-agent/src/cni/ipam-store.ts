@@ -4,8 +4,8 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CNI_ERR, CniError } from './cni-errors';
-import { nextFreeIp, poolSize } from './ipam-choice';
-import { cidrContains, isIPv4, parseCidr } from './ipv4';
+import { nextFreeIp, parseSubnet, poolSize } from './ipam-choice';
+import { cidrContains, isIPv4 } from '@svcnet/ipnet';
 
 const LAST_RESERVED = 'last_reserved_ip';
 
@@ -91,7 +91,7 @@ export class IpamStore {
 
 /** the container's IP: the one it already holds (repeated ADD), else a new reservation */
 export function allocateIp(store: IpamStore, o: { subnet: string; gateway: string; containerId: string; ifname: string }): { ip: string; fresh: boolean } {
-  const subnet = parseCidr(o.subnet);
+  const subnet = parseSubnet(o.subnet);
   const have = store.find(o.containerId, o.ifname).filter((ip) => cidrContains(subnet, ip));
   if (have.length > 0) return { ip: have[0], fresh: false };
   // each lost race removes one candidate, so the pool size bounds the retries

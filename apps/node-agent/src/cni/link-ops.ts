@@ -1,8 +1,8 @@
 // iproute2 operations for the plugin. Node side: the plugin's own netns (containerd runs it in
 // the node's), so plain `ip`; pod side: `nsenter --net=<CNI_NETNS>` because CNI_NETNS is a path
 // (/var/run/netns/cni-..., /proc/<pid>/ns/net), not a name `ip -n` understands.
-import { existsSync, writeFileSync } from 'node:fs';
-import { run, type RunResult } from '@svcnet/netns';
+import { existsSync } from 'node:fs';
+import { SYSCTL, assertIfname, run, setOwnSysctl, type RunResult } from '@svcnet/netns';
 
 const TIMEOUT_MS = 15_000;
 
@@ -41,7 +41,7 @@ function parseLink(r: RunResult): LinkInfo | undefined {
 
 /** a link in the node netns, or in the pod netns when given */
 export async function linkInfo(name: string, podNetns?: string): Promise<LinkInfo | undefined> {
-  const args = ['-j', '-d', 'link', 'show', 'dev', name];
+  const args = ['-j', '-d', 'link', 'show', 'dev', assertIfname(name)];
   return parseLink(podNetns ? await ipPod(podNetns, args, true) : await ipNode(args, true));
 }
 
@@ -55,7 +55,7 @@ export async function ensureBridge(bridge: string, gatewayCidr: string, mtu?: nu
   let info = await linkInfo(bridge);
   if (!info) {
     // a concurrent ADD may win the race to create it; only a still-missing bridge is an error
-    const r = await ipNode(['link', 'add', 'name', bridge, ...(mtu ? ['mtu', String(mtu)] : []), 'type', 'bridge'], true);
+    const r = await ipNode(['link', 'add', 'name', assertIfname(bridge), ...(mtu ? ['mtu', String(mtu)] : []), 'type', 'bridge'], true);
     info = await linkInfo(bridge);
     if (!info) throw new Error(`creating bridge ${bridge}: ${r.stderr.trim()}`);
   }
@@ -66,22 +66,22 @@ export async function ensureBridge(bridge: string, gatewayCidr: string, mtu?: nu
 
 /** /proc/sys/net is the netns of the process that opens it: these land in the node netns */
 export function setNodeSysctls(bridge: string): void {
-  writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
+  setOwnSysctl(SYSCTL.ipForward, 1);
   // pod-to-pod traffic leaves the bridge it came in on; a redirect would let pods bypass the
   // node's IP layer (and its DNAT/conntrack)
-  writeFileSync('/proc/sys/net/ipv4/conf/all/send_redirects', '0');
-  writeFileSync(`/proc/sys/net/ipv4/conf/${bridge}/send_redirects`, '0');
+  setOwnSysctl(SYSCTL.allSendRedirects, 0);
+  setOwnSysctl(SYSCTL.sendRedirects(assertIfname(bridge)), 0);
 }
 
 /** eth0 is born inside the pod netns and its peer directly in ours (by our pid), so neither end
  *  is ever visible under the wrong name in the wrong namespace */
 export async function createVeth(podNetns: string, ifname: string, hostVeth: string, mtu?: number): Promise<void> {
   const m = mtu ? ['mtu', String(mtu)] : [];
-  await ipPod(podNetns, ['link', 'add', ifname, ...m, 'type', 'veth', 'peer', 'name', hostVeth, ...m, 'netns', String(process.pid)]);
+  await ipPod(podNetns, ['link', 'add', assertIfname(ifname), ...m, 'type', 'veth', 'peer', 'name', assertIfname(hostVeth), ...m, 'netns', String(process.pid)]);
 }
 
 export async function attachHostVeth(hostVeth: string, bridge: string, hairpin: boolean): Promise<void> {
-  await ipNode(['link', 'set', 'dev', hostVeth, 'master', bridge]);
+  await ipNode(['link', 'set', 'dev', assertIfname(hostVeth), 'master', assertIfname(bridge)]);
   // hairpin: with br_netfilter, a pod reaching itself via a Service IP gets packets back on its own port
   await ipNode(['link', 'set', 'dev', hostVeth, 'type', 'bridge_slave', 'hairpin', hairpin ? 'on' : 'off']);
   await ipNode(['link', 'set', 'dev', hostVeth, 'up']);
@@ -90,6 +90,7 @@ export async function attachHostVeth(hostVeth: string, bridge: string, hairpin: 
 /** /32 plus an on-link default route: all pod traffic, also to pods on this bridge, is routed
  *  by the node, where nftables DNAT and conntrack see both directions */
 export async function configurePod(podNetns: string, ifname: string, ip: string, gateway: string): Promise<void> {
+  assertIfname(ifname);
   await ipPod(podNetns, ['link', 'set', 'dev', 'lo', 'up']);
   await ipPod(podNetns, ['addr', 'replace', `${ip}/32`, 'dev', ifname]);
   await ipPod(podNetns, ['link', 'set', 'dev', ifname, 'up']);
@@ -112,7 +113,7 @@ export async function podAddressing(podNetns: string, ifname: string): Promise<P
 
 /** idempotent: a missing link is fine */
 export async function deleteLink(name: string, podNetns?: string): Promise<void> {
-  const args = ['link', 'del', 'dev', name];
+  const args = ['link', 'del', 'dev', assertIfname(name)];
   const r = podNetns ? await ipPod(podNetns, args, true) : await ipNode(args, true);
   if (r.code !== 0 && !/Cannot find device|does not exist/.test(r.stderr)) throw new Error(`ip link del ${name}: ${r.stderr.trim()}`);
 }

@@ -6,14 +6,14 @@ import type { CniEnv } from './cni-env';
 import { CNI_ERR, CniError } from './cni-errors';
 import { prevResultIp, renderAddResult } from './cni-result';
 import { allocateIp, IpamStore } from './ipam-store';
-import { parseCidr } from './ipv4';
+import { parseSubnet } from './ipam-choice';
 import { attachHostVeth, configurePod, createVeth, deleteLink, ensureBridge, linkInfo, netnsUsable, podAddressing, setNodeSysctls } from './link-ops';
 import type { PluginLog } from './plugin-log';
 import { hostVethName } from './veth-name';
 
 export async function cmdAdd(conf: NetConf, env: CniEnv, log: PluginLog): Promise<Record<string, unknown>> {
   if (!(await netnsUsable(env.netns))) throw new CniError(CNI_ERR.containerUnknown, `CNI_NETNS ${env.netns} is not a network namespace`);
-  const prefix = parseCidr(conf.subnet).prefix;
+  const prefix = parseSubnet(conf.subnet).prefix;
   await ensureBridge(conf.bridge, `${conf.gateway}/${prefix}`, conf.mtu);
   setNodeSysctls(conf.bridge);
 

@@ -1,6 +1,6 @@
 // Kubernetes service environment variables (the docker-links style ones kubelet injects),
 // following pkg/kubelet/envvars: FOO_SERVICE_HOST, FOO_SERVICE_PORT[_NAME], FOO_PORT, FOO_PORT_<p>_<PROTO>[_PROTO|_PORT|_ADDR].
-import type { Service } from '@svcnet/api-types';
+import { primaryClusterIP, type Service } from '@svcnet/api-types';
 import { joinHostPort } from '@svcnet/ipnet';
 
 export interface EnvPair {
@@ -15,16 +15,15 @@ export function envVarName(serviceName: string): string {
 
 /** a Service gets env vars only if it has a real cluster IP (not headless, not ExternalName) */
 export function hasClusterIP(svc: Service): boolean {
-  const ip = svc.spec?.clusterIP;
-  return !!ip && ip !== 'None';
+  return primaryClusterIP(svc) !== undefined;
 }
 
 export function envForService(svc: Service): EnvPair[] {
-  if (!hasClusterIP(svc)) return [];
+  const ip = primaryClusterIP(svc);
+  if (ip === undefined) return [];
   const ports = svc.spec.ports ?? [];
   if (ports.length === 0) return [];
   const prefix = envVarName(svc.metadata.name ?? '');
-  const ip = svc.spec.clusterIP!;
   const out: EnvPair[] = [
     { name: `${prefix}_SERVICE_HOST`, value: ip },
     { name: `${prefix}_SERVICE_PORT`, value: String(ports[0].port) },

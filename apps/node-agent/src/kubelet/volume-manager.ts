@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pod, Volume } from '@svcnet/api-types';
-import { runCommand } from './exec-command';
+import { tryRun } from '@svcnet/netns';
 import type { EnvSources, PodFacts } from './container-env';
 import { VolumeSetupError, invalidPathReason, volumeFiles, type VolumeFile } from './volume-files';
 
@@ -39,7 +39,7 @@ export class VolumeManager {
     const memory = !!v.secret || !!v.projected || v.emptyDir?.medium === 'Memory';
     if (memory && !(await isMountPoint(dir))) {
       const size = v.emptyDir?.sizeLimit ? [`-o`, `size=${v.emptyDir.sizeLimit.replace(/i$/, '')}`] : [];
-      const r = await runCommand('mount', ['-t', 'tmpfs', ...size, 'tmpfs', dir]);
+      const r = await tryRun('mount', ['-t', 'tmpfs', ...size, 'tmpfs', dir], { timeoutMs: 15_000 });
       if (r.code !== 0) throw new Error(`mount tmpfs: ${r.stderr.trim()}`);
     }
     if (v.emptyDir) {
@@ -57,7 +57,7 @@ export class VolumeManager {
     for (const kind of fs.existsSync(root) ? fs.readdirSync(root) : []) {
       for (const name of fs.readdirSync(path.join(root, kind))) {
         const dir = path.join(root, kind, name);
-        if (await isMountPoint(dir)) await runCommand('umount', ['-l', dir]);
+        if (await isMountPoint(dir)) await tryRun('umount', ['-l', dir], { timeoutMs: 15_000 });
       }
     }
     fs.rmSync(this.podDir(uid), { recursive: true, force: true });
@@ -74,7 +74,7 @@ export class VolumeManager {
 }
 
 async function isMountPoint(dir: string): Promise<boolean> {
-  return (await runCommand('mountpoint', ['-q', dir])).code === 0;
+  return (await tryRun('mountpoint', ['-q', dir], { timeoutMs: 15_000 })).code === 0;
 }
 
 /** kubelet's hostPath type check */

@@ -1,7 +1,7 @@
 // Which health-check ports this node serves and what they answer. A LoadBalancer Service with
 // externalTrafficPolicy Local gets spec.healthCheckNodePort; the cloud LB probes it on every
 // node and sends traffic only to nodes with local endpoints (kube-proxy's service health server).
-import type { EndpointSlice, Service } from '@svcnet/api-types';
+import { endpointState, needsHealthCheckNodePort, type EndpointSlice, type Service } from '@svcnet/api-types';
 import { slicesByService } from '@svcnet/proxy-rules';
 
 export interface HealthCheckTarget {
@@ -17,7 +17,7 @@ export function healthCheckTargets(services: Service[], slices: EndpointSlice[],
   for (const svc of services) {
     const spec = svc.spec ?? {};
     const port = spec.healthCheckNodePort;
-    if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') continue;
+    if (!needsHealthCheckNodePort(svc)) continue;
     if (!Number.isInteger(port) || port! < 1 || port! > 65535) continue;
     const namespace = svc.metadata.namespace ?? 'default';
     const name = svc.metadata.name ?? '';
@@ -33,7 +33,7 @@ function localReadyEndpoints(slices: EndpointSlice[], nodeName: string): number 
   const ips = new Set<string>();
   for (const s of slices) {
     for (const ep of s.endpoints ?? []) {
-      if (ep.nodeName !== nodeName || (ep.conditions?.ready ?? true) !== true) continue;
+      if (ep.nodeName !== nodeName || !endpointState(ep).ready) continue;
       const ip = ep.addresses?.[0];
       if (ip) ips.add(ip);
     }

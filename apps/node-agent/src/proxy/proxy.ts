@@ -6,7 +6,7 @@ import { createInformer } from '@svcnet/api-client';
 import type { EndpointSlice, Node, Service } from '@svcnet/api-types';
 import { NftExecutor } from '@svcnet/nftables';
 import type { Logger, Registry } from '@svcnet/observability';
-import { runConntrack } from './conntrack';
+import { runConntrack } from '@svcnet/netns';
 import { HealthCheckServers } from './health-check-servers';
 import { Proxier } from './proxier';
 import { ProxyMetrics } from './proxy-metrics';

@@ -1,6 +1,7 @@
 // Server-side printing of core/v1 and discovery.k8s.io/v1 kinds, with the columns and cell
 // formats of Kubernetes' pkg/printers/internalversion (the server prints wide; kubectl hides
 // priority-1 columns unless -o wide).
+import { joinHostPort } from '@svcnet/ipnet';
 import { age, col, formatLabels, type TablePrinter } from './table-format';
 
 const NAME = col('Name', 'string', 0, 'name', 'Name must be unique within a namespace.');
@@ -82,7 +83,7 @@ export function formatEndpoints(ep: any): string {
           more = true;
           break;
         }
-        list.push(a.ip.includes(':') ? `[${a.ip}]:${p.port}` : `${a.ip}:${p.port}`);
+        list.push(joinHostPort(a.ip, p.port));
       }
     }
   }

@@ -5,6 +5,7 @@ import type { KubeObject } from '@svcnet/api-types';
 import { age, col, type TablePrinter } from './table-format';
 import { configMapTable, endpointSliceTable, endpointsTable, eventTable, namespaceTable, nodeTable, podTable, secretTable, serviceTable } from './core-tables';
 import { deploymentTable, replicaSetTable } from './apps-tables';
+import { networkPolicyTable } from './networking-tables';
 
 export { humanDuration } from './table-format';
 
@@ -20,6 +21,7 @@ const PRINTERS: Record<string, TablePrinter> = {
   Secret: secretTable,
   Deployment: deploymentTable,
   ReplicaSet: replicaSetTable,
+  NetworkPolicy: networkPolicyTable,
 };
 
 const DEFAULT_PRINTER: TablePrinter = {

@@ -1,5 +1,6 @@
-// Canonical JSON (sorted keys, undefined dropped): the one way this app compares objects,
-// so a steady cluster compares equal and causes no writes.
+// Canonical JSON: sorted keys, undefined members dropped. Equal objects give equal text
+// whatever their key order, so it serves for comparing (no write when nothing changed) and
+// for hashing (pod-template-hash).
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
@@ -8,6 +9,3 @@ export function canonicalJson(v: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
