@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from '@svcnet/api-client';
 import type { Deployment, Endpoints, Pod, Service } from '@svcnet/api-types';
-import { waitFor } from '@svcnet/test-harness';
+import { forwardPort, httpGet, waitFor } from '@svcnet/test-harness';
 import { buildBusyboxImage } from '@svcnet/containerd/dist/testing/busybox-image';
 
 const MAIN = path.resolve(__dirname, 'main.js');
@@ -141,6 +141,15 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   assert.equal(kubectl('exec', 'tools', '--', 'dig', '+search', '+short', 'nginx').trim(), svc.spec.clusterIP);
   assert.match(kubectl('exec', 'tools', '--', 'nslookup', 'nginx'), new RegExp(`Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\s+Address: ${svc.spec.clusterIP!.replace(/\./g, '\\.')}`));
   assert.match(kubectl('exec', 'tools', '--', 'curl', '-s', '-m', '5', 'http://nginx:8080/'), /Welcome to nginx!/);
+  // kubectl port-forward to a pod (SPDY over WebSocket through the apiserver to the kubelet)
+  const pf = await forwardPort('kubectl', ['port-forward', `pod/${p1.metadata.name}`, ':80'], { ...process.env, KUBECONFIG: path.join(pki, 'admin.kubeconfig') }, 1);
+  try {
+    const page = await httpGet(pf.ports[0], '/');
+    assert.equal(page.status, 200);
+    assert.match(page.body.toString(), /Welcome to nginx!/);
+  } finally {
+    assert.equal(await pf.interrupt(), 0);
+  }
   // kubectl cp goes through exec with tar on stdin
   fs.writeFileSync(path.join(base, 'note.txt'), 'copied in\n');
   kubectl('cp', path.join(base, 'note.txt'), 'default/tools:/tmp/note.txt');

@@ -1,6 +1,5 @@
 // Creates and removes the local cluster's namespaces and links (see topology.ts).
-import { execFileSync } from 'node:child_process';
-import { addAddress, addBridge, addRoute, addVethPair, createNetns, deleteNetns, linkUp, netnsExists, setMaster, setSysctl, execIn } from '@svcnet/netns';
+import { addAddress, addBridge, addRoute, addVethPair, createNetns, deleteNetns, linkUp, listNetns, netnsExists, netnsPids, setMaster, setSysctl, execIn } from '@svcnet/netns';
 import type { LocalTopology } from './topology';
 import { ownsNetns } from './topology';
 
@@ -19,10 +18,10 @@ export async function createNetwork(t: LocalTopology, step: (msg: string) => voi
   // (its DNS lookup) falls back to the local registry immediately instead of after a timeout.
   // A packet with no route never reaches the forward hook, so the default route points into a
   // veth pair that ends inside this namespace: routed, then rejected, never sent anywhere.
-  execFileSync('ip', ['-n', t.lanNetns, 'link', 'add', 'sink0', 'type', 'veth', 'peer', 'name', 'sink1']);
+  await addVethPair({ netns: t.lanNetns, name: 'sink0', peerNetns: t.lanNetns, peerName: 'sink1' });
   await linkUp(t.lanNetns, 'sink0');
   await linkUp(t.lanNetns, 'sink1');
-  execFileSync('ip', ['-n', t.lanNetns, 'route', 'add', 'default', 'dev', 'sink0']);
+  await addRoute(t.lanNetns, { to: 'default', dev: 'sink0' });
   await execIn(t.lanNetns, 'nft', ['-f', '-'], {
     input: [
       'table ip svcnet-lan-edge {',
@@ -74,36 +73,19 @@ export async function createNetwork(t: LocalTopology, step: (msg: string) => voi
 
 /** Kills whatever still runs inside our namespaces (pods) and deletes them. */
 export async function destroyNetwork(t: LocalTopology, step: (msg: string) => void): Promise<void> {
-  const all = listNetns().filter((n) => ownsNetns(t, n));
+  const all = (await listNetns()).filter((n) => ownsNetns(t, n));
   // Pod namespaces first, then nodes, client and the lan.
   all.sort((a, b) => b.length - a.length);
   for (const ns of all) {
-    killAllIn(ns);
+    await killAllIn(ns);
     step(`delete namespace ${ns}`);
     await deleteNetns(ns);
   }
 }
 
-function listNetns(): string[] {
-  try {
-    return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => l.split(' ')[0])
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-function killAllIn(ns: string): void {
+async function killAllIn(ns: string): Promise<void> {
   if (!netnsExists(ns)) return;
-  let pids: number[] = [];
-  try {
-    pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return;
-  }
-  for (const pid of pids) {
+  for (const pid of await netnsPids(ns)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

@@ -61,6 +61,8 @@ function subresourceEntry(r: ResourceInfo, sub: string): Record<string, unknown>
       return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
     case 'attach':
       return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+    case 'portforward':
+      return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     default:
       return { ...base, kind: r.kind, verbs: ['get'] };
   }

@@ -144,7 +144,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
   }
 
   // ---- subresources ----
-  if (subresource === 'log' || subresource === 'exec' || subresource === 'attach') {
+  if (subresource === 'log' || subresource === 'exec' || subresource === 'attach' || subresource === 'portforward') {
     if (info.kind !== 'Pod') throw new ApiError('NotFound', 'the server could not find the requested resource');
     if (subresource === 'log' && method === 'GET') return ctx.pods.logs(req, res, ns!, name, q);
     throw new ApiError('BadRequest', `Upgrade request required`);
