@@ -17,6 +17,7 @@ import { EventRecorder } from '@svcnet/api-client';
 import { CriClient } from '@svcnet/cri-client';
 import { renderCniConfList } from './cni/cni-config';
 import { installCniPlugin } from './cni/install';
+import { startPluginServer } from './cni/plugin-server';
 import { handleContainerLogs } from './kubelet/container-logs';
 import { attachExecServer } from './kubelet/exec-server';
 import { attachPortForwardServer, kubeletPortForwardLookup } from './kubelet/port-forward';
@@ -110,7 +111,11 @@ async function main(): Promise<void> {
   const stateDir = flags['state-dir'] || path.join('/var/lib/svcnet/node-agent', nodeName);
   // pod networking: containerd calls the svcnet-bridge CNI plugin for every sandbox
   await enableForwarding();
+  const cniSocket = path.join(stateDir, 'cni', 'agent.sock');
+  fs.mkdirSync(path.dirname(cniSocket), { recursive: true });
+  const cniServer = await startPluginServer(cniSocket);
   installCniPlugin({
+    agentSocket: cniSocket,
     binDir: flags['cni-bin-dir'] || path.join(stateDir, 'cni', 'bin'),
     confDir: flags['cni-conf-dir'] || path.join(stateDir, 'cni', 'net.d'),
     conflist: renderCniConfList({ name: 'svcnet', bridge: flags['bridge-name'], subnet: podCIDR, dataDir: path.join(stateDir, 'cni', 'ipam'), logFile: path.join(stateDir, 'cni', 'cni.log') }),
@@ -249,6 +254,9 @@ async function main(): Promise<void> {
     configMapInformer.stop();
     secretInformer.stop();
     cri.close();
+    // CNI calls from now on run the plugin executable itself
+    cniServer.close();
+    fs.rmSync(cniSocket, { force: true });
     logsServer.close();
     await health.close();
     client.close();

@@ -1,7 +1,7 @@
 // What one direction of one pod allows, built up rule by rule, then normalized into the two
 // interval sets the kernel looks up: `any` (addresses allowed on every protocol and port) and
 // `ports` (address . protocol . port boxes, made disjoint: nft refuses overlapping elements).
-import { normalize, type Range } from './address-ranges';
+import { unionRanges, type Range } from './address-ranges';
 
 export interface PortBox {
   addrs: readonly Range[];
@@ -17,11 +17,11 @@ export interface AllowSet {
 }
 
 export class AllowBuilder {
-  private readonly any: Range[] = [];
+  private readonly any: (readonly Range[])[] = [];
   private readonly boxes: PortBox[] = [];
 
   allowAll(addrs: readonly Range[]): void {
-    this.any.push(...addrs);
+    this.any.push(addrs);
   }
 
   allowPorts(box: PortBox): void {
@@ -29,7 +29,7 @@ export class AllowBuilder {
   }
 
   build(): AllowSet {
-    return { any: normalize(this.any), ports: disjointBoxes(this.boxes) };
+    return { any: unionRanges(this.any), ports: disjointBoxes(this.boxes) };
   }
 }
 
@@ -45,7 +45,7 @@ function disjointBoxes(boxes: PortBox[]): AllowSet['ports'] {
     for (let i = 0; i + 1 < cuts.length; i++) {
       const lo = cuts[i];
       const hi = cuts[i + 1] - 1;
-      const addrs = normalize(mine.filter((b) => b.ports[0] <= lo && b.ports[1] >= hi).flatMap((b) => b.addrs));
+      const addrs = unionRanges(mine.filter((b) => b.ports[0] <= lo && b.ports[1] >= hi).map((b) => b.addrs));
       if (!addrs.length) {
         prev = undefined;
         continue;

@@ -4,7 +4,7 @@
 // kernel holds one chain and two sets per distinct rule combination, not per pod.
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '@svcnet/api-types';
 import { labelSelectorRequirements, matchesRequirements, type Requirement } from '@svcnet/selectors';
-import { ALL_ADDRESSES, cidrRange, hostRange, normalize, subtract, type Range } from './address-ranges';
+import { ALL_ADDRESSES, cidrRange, hostRange, normalize, subtract, unionRanges, type Range } from './address-ranges';
 import { AllowBuilder, type AllowSet } from './allow-set';
 import { resolveNamedPort, type PolicyPod } from './policy-pod';
 
@@ -42,8 +42,8 @@ interface ResolvedRule {
   id: string;
   /** all addresses the rule's peers cover (pods as /32, ipBlocks minus except) */
   addrs: Range[];
-  /** the pods among the peers, for egress named ports */
-  peerPods: PolicyPod[];
+  /** the pods among the peers, for egress named ports (computed on first use) */
+  peerPods: () => PolicyPod[];
   ports: NetworkPolicyPort[];
 }
 
@@ -58,33 +58,20 @@ const SEP = '\u0000';
 
 export function compilePolicies(input: PolicyInput): CompiledPolicies {
   const nsLabels = new Map(input.namespaces.map((n) => [n.name, n.labels]));
-  const podsByNs = new Map<string, PolicyPod[]>();
-  for (const p of input.pods) {
-    const list = podsByNs.get(p.namespace);
-    if (list) list.push(p);
-    else podsByNs.set(p.namespace, [p]);
-  }
-  const localByNs = new Map<string, PolicyPod[]>();
-  for (const p of input.pods) {
-    if (p.nodeName !== input.nodeName) continue;
-    const list = localByNs.get(p.namespace);
-    if (list) list.push(p);
-    else localByNs.set(p.namespace, [p]);
-  }
-  const ctx: PeerContext = { nsLabels, podsByNs, cache: new Map() };
+  const pods = new PodIndex(input.pods);
+  const local = new PodIndex(input.pods.filter((p) => p.nodeName === input.nodeName));
+  const ctx: PeerContext = { nsLabels, pods, peerCache: new Map(), ruleCache: new Map(), nsCache: new Map() };
 
   // Per local pod: the rules that apply, per direction (undefined: not isolated).
   const perPod = new Map<PolicyPod, { ingress?: { rule: ResolvedRule; target: PolicyPod }[]; egress?: ResolvedRule[] }>();
   const sorted = [...input.policies].sort((a, b) => policyId(a).localeCompare(policyId(b)));
   for (const np of sorted) {
     const ns = np.metadata.namespace ?? 'default';
-    const local = localByNs.get(ns);
-    if (!local?.length) continue;
+    if (!local.has(ns)) continue;
     const selector = labelSelectorRequirements(np.spec?.podSelector);
     const types = np.spec?.policyTypes?.length ? np.spec.policyTypes : np.spec?.egress?.length ? ['Ingress', 'Egress'] : ['Ingress'];
     let resolved: ResolvedPolicy | undefined;
-    for (const pod of local) {
-      if (!matchesRequirements(selector, pod.labels)) continue;
+    for (const pod of local.select(ns, selector)) {
       resolved ??= resolvePolicy(np, selector, types, ctx);
       let entry = perPod.get(pod);
       if (!entry) perPod.set(pod, (entry = {}));
@@ -125,10 +112,81 @@ function ingressKey(rule: ResolvedRule, target: PolicyPod): string {
   return named.length ? `${rule.id}[${named.join(',')}]` : rule.id;
 }
 
+/**
+ * The pods of a compile, by namespace and by namespace + label key=value, in input order: a
+ * selector is evaluated only against the pods of its most selective single-value requirement.
+ */
+class PodIndex {
+  private readonly byNs = new Map<string, PolicyPod[]>();
+  private readonly byLabel = new Map<string, Map<string, Map<string, PolicyPod[]>>>();
+  private all?: PolicyPod[];
+
+  constructor(pods: readonly PolicyPod[]) {
+    for (const p of pods) {
+      let list = this.byNs.get(p.namespace);
+      if (!list) this.byNs.set(p.namespace, (list = []));
+      list.push(p);
+    }
+  }
+
+  has(ns: string): boolean {
+    return !!this.byNs.get(ns)?.length;
+  }
+
+  /** every pod, namespace by namespace (the order of the first pod of each namespace) */
+  flat(): PolicyPod[] {
+    return (this.all ??= [...this.byNs.values()].flat());
+  }
+
+  /** the pods of ns matching reqs, in input order */
+  select(ns: string, reqs: Requirement[]): PolicyPod[] {
+    const pods = this.byNs.get(ns);
+    if (!pods) return [];
+    let candidates = pods;
+    for (const r of reqs) {
+      if (r.op !== 'in' || r.values.length !== 1) continue;
+      const c = this.labelIndex(ns, pods, r.key).get(r.values[0]) ?? [];
+      if (c.length < candidates.length) candidates = c;
+      if (!candidates.length) return [];
+    }
+    return candidates.filter((p) => matchesRequirements(reqs, p.labels));
+  }
+
+  private labelIndex(ns: string, pods: PolicyPod[], key: string): Map<string, PolicyPod[]> {
+    let perKey = this.byLabel.get(ns);
+    if (!perKey) this.byLabel.set(ns, (perKey = new Map()));
+    let idx = perKey.get(key);
+    if (idx) return idx;
+    idx = new Map();
+    for (const p of pods) {
+      if (!Object.prototype.hasOwnProperty.call(p.labels, key)) continue;
+      const v = p.labels[key];
+      let list = idx.get(v);
+      if (!list) idx.set(v, (list = []));
+      list.push(p);
+    }
+    perKey.set(key, idx);
+    return idx;
+  }
+}
+
+/** A pod's address as a number, parsed once per pod object. */
+const podAddress = new WeakMap<PolicyPod, Range | null>();
+function podRange(p: PolicyPod): Range | undefined {
+  let r = podAddress.get(p);
+  if (r === undefined) podAddress.set(p, (r = hostRange(p.ip) ?? null));
+  return r ?? undefined;
+}
+
 interface PeerContext {
   nsLabels: Map<string, Record<string, string>>;
-  podsByNs: Map<string, PolicyPod[]>;
-  cache: Map<string, { addrs: Range[]; pods: PolicyPod[] }>;
+  pods: PodIndex;
+  /** (namespace, namespaceSelector, podSelector) -> the pods and their addresses (normalized) */
+  peerCache: Map<string, { addrs: Range[]; pods: PolicyPod[] }>;
+  /** (namespace, peers) -> a rule's addresses and peer pods: rules with the same peers share them */
+  ruleCache: Map<string, { addrs: Range[]; peerPods: () => PolicyPod[] }>;
+  /** namespaceSelector -> the namespaces it selects */
+  nsCache: Map<string, string[]>;
 }
 
 function resolvePolicy(np: NetworkPolicy, selector: Requirement[], types: string[], ctx: PeerContext): ResolvedPolicy {
@@ -149,42 +207,62 @@ function resolveRule(id: string, peers: NetworkPolicyPeer[] | undefined, ports: 
   if (!peers?.length) {
     // Named ports then mean any pod that has one by that name.
     const named = (ports ?? []).some((p) => typeof p.port === 'string');
-    return { id, addrs: ALL_ADDRESSES, peerPods: named ? [...ctx.podsByNs.values()].flat() : [], ports: ports ?? [] };
+    return { id, addrs: ALL_ADDRESSES, peerPods: named ? () => ctx.pods.flat() : () => [], ports: ports ?? [] };
   }
-  const addrs: Range[] = [];
-  const pods = new Set<PolicyPod>();
-  for (const peer of peers) {
-    if (peer.ipBlock) {
-      const whole = cidrRange(peer.ipBlock.cidr);
-      if (!whole) continue;
-      const except = normalize((peer.ipBlock.except ?? []).map(cidrRange).filter((r): r is Range => !!r));
-      addrs.push(...subtract([whole], except));
-      continue;
+  const cacheKey = `${ns}${SEP}${JSON.stringify(peers)}`;
+  let hit = ctx.ruleCache.get(cacheKey);
+  if (!hit) {
+    const addrs: (readonly Range[])[] = [];
+    const podLists: PolicyPod[][] = [];
+    for (const peer of peers) {
+      if (peer.ipBlock) {
+        const whole = cidrRange(peer.ipBlock.cidr);
+        if (!whole) continue;
+        const except = normalize((peer.ipBlock.except ?? []).map(cidrRange).filter((r): r is Range => !!r));
+        addrs.push(subtract([whole], except));
+        continue;
+      }
+      const resolved = peerPods(peer, ns, ctx);
+      podLists.push(resolved.pods);
+      addrs.push(resolved.addrs);
     }
-    for (const p of peerPods(peer, ns, ctx)) pods.add(p);
+    let pods: PolicyPod[] | undefined;
+    // the canonical form of the union, whatever the order and overlaps (as normalize)
+    hit = { addrs: unionRanges(addrs), peerPods: () => (pods ??= [...new Set(podLists.flat())]) };
+    ctx.ruleCache.set(cacheKey, hit);
   }
-  for (const p of pods) {
-    const r = hostRange(p.ip);
-    if (r) addrs.push(r);
-  }
-  return { id, addrs: normalize(addrs), peerPods: [...pods], ports: ports ?? [] };
+  return { id, addrs: hit.addrs, peerPods: hit.peerPods, ports: ports ?? [] };
 }
 
 /** Pods a podSelector / namespaceSelector peer names: podSelector alone means the policy's namespace; both together are ANDed. */
-function peerPods(peer: NetworkPolicyPeer, ns: string, ctx: PeerContext): PolicyPod[] {
-  const cacheKey = `${ns}${SEP}${JSON.stringify(peer.namespaceSelector ?? null)}${SEP}${JSON.stringify(peer.podSelector ?? null)}`;
-  const hit = ctx.cache.get(cacheKey);
-  if (hit) return hit.pods;
+function peerPods(peer: NetworkPolicyPeer, ns: string, ctx: PeerContext): { addrs: Range[]; pods: PolicyPod[] } {
+  const nsKey = JSON.stringify(peer.namespaceSelector ?? null);
+  // a namespaceSelector does not depend on the policy's namespace
+  const cacheKey = `${peer.namespaceSelector ? '' : ns}${SEP}${nsKey}${SEP}${JSON.stringify(peer.podSelector ?? null)}`;
+  const hit = ctx.peerCache.get(cacheKey);
+  if (hit) return hit;
   const podReqs = peer.podSelector ? labelSelectorRequirements(peer.podSelector) : [];
-  const namespaces: string[] = [];
+  let namespaces: string[];
   if (peer.namespaceSelector) {
-    const nsReqs = labelSelectorRequirements(peer.namespaceSelector);
-    for (const [name, labels] of ctx.nsLabels) if (matchesRequirements(nsReqs, labels)) namespaces.push(name);
-  } else namespaces.push(ns);
+    namespaces = ctx.nsCache.get(nsKey) ?? [];
+    if (!ctx.nsCache.has(nsKey)) {
+      const nsReqs = labelSelectorRequirements(peer.namespaceSelector);
+      for (const [name, labels] of ctx.nsLabels) if (matchesRequirements(nsReqs, labels)) namespaces.push(name);
+      ctx.nsCache.set(nsKey, namespaces);
+    }
+  } else namespaces = [ns];
   const pods: PolicyPod[] = [];
-  for (const n of namespaces) for (const p of ctx.podsByNs.get(n) ?? []) if (matchesRequirements(podReqs, p.labels)) pods.push(p);
-  ctx.cache.set(cacheKey, { addrs: [], pods });
-  return pods;
+  const addrs: Range[] = [];
+  for (const n of namespaces) {
+    for (const p of ctx.pods.select(n, podReqs)) {
+      pods.push(p);
+      const r = podRange(p);
+      if (r) addrs.push(r);
+    }
+  }
+  const out = { addrs: normalize(addrs), pods };
+  ctx.peerCache.set(cacheKey, out);
+  return out;
 }
 
 /** [protocol, first, last] of a rule port on a given destination pod; undefined when a named port does not exist there. */
@@ -225,7 +303,7 @@ function egressAllow(rules: ResolvedRule[]): AllowSet {
         continue;
       }
       // A named port means what each destination pod calls it; ipBlock addresses have no names.
-      for (const dest of rule.peerPods) {
+      for (const dest of rule.peerPods()) {
         const span = portSpan(p, dest);
         const r = hostRange(dest.ip);
         if (span && r) b.allowPorts({ addrs: [r], protocol: span[0], ports: [span[1], span[2]] });

@@ -15,6 +15,8 @@ export interface InstallOptions {
   confDir: string;
   conflist: string;
   nodeBinary?: string;
+  /** the node-agent's plugin socket (plugin-server.ts): the shim hands calls there when it answers */
+  agentSocket?: string;
   // where to find loopback/portmap; tests may override
   pluginDirs?: string[];
 }
@@ -38,9 +40,28 @@ function atomicSymlink(target: string, path: string): void {
   renameSync(tmp, path);
 }
 
-export function shimScript(nodeBinary: string, mainJs: string): string {
+export function shimScript(nodeBinary: string, mainJs: string, agentSocket?: string): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `#!/bin/sh\n# svcnet-bridge CNI plugin (written by svcnet node-agent)\nexec ${q(nodeBinary)} ${q(mainJs)} "$@"\n`;
+  const direct = `exec ${q(nodeBinary)} ${q(mainJs)} "$@"`;
+  if (!agentSocket) return `#!/bin/sh\n# svcnet-bridge CNI plugin (written by svcnet node-agent)\n${direct}\n`;
+  // curl exits 7 when nothing listens on the socket: then the plugin runs here, from the same config
+  return [
+    '#!/bin/sh',
+    '# svcnet-bridge CNI plugin (written by svcnet node-agent): handed to the agent over its socket,',
+    '# or run here when the agent is not up',
+    'conf=$(cat)',
+    `sock=${q(agentSocket)}`,
+    'if [ -S "$sock" ] && command -v curl >/dev/null 2>&1; then',
+    '  printf %s "$conf" | curl -sS --fail-with-body --max-time 120 --unix-socket "$sock" -X POST \\',
+    '    -H "CNI-Command: $CNI_COMMAND" -H "CNI-ContainerID: $CNI_CONTAINERID" -H "CNI-Netns: $CNI_NETNS" \\',
+    '    -H "CNI-Ifname: $CNI_IFNAME" -H "CNI-Args: $CNI_ARGS" -H "CNI-Path: $CNI_PATH" \\',
+    '    --data-binary @- http://svcnet-cni/ 2>/dev/null',
+    '  rc=$?',
+    '  [ $rc -ne 7 ] && exit $rc',
+    'fi',
+    `printf %s "$conf" | ${direct}`,
+    '',
+  ].join('\n');
 }
 
 /** a conf file of ours: its plugin (or any plugin of its list) is svcnet-bridge */
@@ -61,7 +82,7 @@ export function installCniPlugin(o: InstallOptions): void {
   JSON.parse(o.conflist); // never hand containerd a broken file
 
   mkdirSync(o.binDir, { recursive: true });
-  atomicWrite(join(o.binDir, PLUGIN_TYPE), shimScript(nodeBinary, mainJs), 0o755);
+  atomicWrite(join(o.binDir, PLUGIN_TYPE), shimScript(nodeBinary, mainJs, o.agentSocket), 0o755);
   for (const name of LINKED_PLUGINS) {
     const src = (o.pluginDirs ?? SYSTEM_PLUGIN_DIRS).map((d) => join(d, name)).find((p) => existsSync(p) && resolve(p) !== resolve(o.binDir, name));
     if (src) atomicSymlink(src, join(o.binDir, name));
