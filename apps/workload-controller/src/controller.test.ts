@@ -6,7 +6,7 @@ import type { Deployment, Event, Node, Pod, ReplicaSet } from '@svcnet/api-types
 import { Registry, createLogger } from '@svcnet/observability';
 import { waitFor } from '@svcnet/test-harness';
 import { WorkloadController } from './controller';
-import { FakeCluster } from '@svcnet/api-client';
+import { FakeCluster } from '@svcnet/api-client/testing';
 
 process.env.SVCNET_LOG_LEVEL ??= 'warn';
 
