@@ -160,6 +160,28 @@ test('svcnet up runs a cluster whose pods serve, resolve and are reachable; down
   const shell = await interactive('kubectl run -i --tty --image nginx:alpine shell --rm /bin/sh', 'echo hello-from-$(hostname)\nexit\n');
   assert.match(shell, /hello-from-shell/);
   assert.match(shell, /pod "shell" deleted/);
+  // every image the Service tutorials use runs, with the behaviour users see from the original
+  const tutorial: [string, string, string[] | undefined, string[], RegExp][] = [
+    ['t-alpine', 'alpine', ['sleep', '3600'], ['cat', '/etc/alpine-release'], /\d/],
+    ['t-busybox', 'busybox', ['sleep', '3600'], ['busybox', 'echo', 'ok'], /^ok$/m],
+    ['t-dnsutils', 'tutum/dnsutils', ['sleep', '3600'], ['nslookup', 'kubernetes.default'], /Address: 10\.96\.0\.1/],
+    ['t-netshoot', 'nicolaka/netshoot', ['sleep', '3600'], ['bash', '-c', 'dig +short nginx.default.svc.cluster.local'], new RegExp(svc.spec.clusterIP!.replace(/\./g, '\\.'))],
+    ['origin', 'r.deso.tech/library/netshoot', ['sleep', '3600'], ['/bin/bash', '-c', 'echo $BASH_VERSION'], /^5\./],
+    ['t-whoami', 'traefik/whoami', undefined, ['cat', '/proc/1/cmdline'], /whoami/],
+    ['t-deso-whoami', 'r.deso.tech/whoami/whoami', undefined, ['cat', '/proc/1/cmdline'], /whoami/],
+    ['t-echo', 'amsy810/echo-nginx:v2.0', undefined, ['cat', '/proc/1/cmdline'], /nginx/],
+  ];
+  for (const [name, image, command] of tutorial) kubectl('run', name, `--image=${image}`, '--restart=Never', ...(command ? ['--command', '--', ...command] : []));
+  await waitFor('tutorial images running', async () => {
+    const l = await c.resource<Pod>('pods').list({ namespace: 'default' });
+    return tutorial.every(([name]) => l.items.find((p) => p.metadata.name === name)?.status?.phase === 'Running');
+  }, 180_000, 500);
+  for (const [name, , , check, expect] of tutorial) assert.match(kubectl('exec', name, '--', ...check), expect, `${name}: ${check.join(' ')}`);
+  const whoamiIP = (await c.resource<Pod>('pods').get('default', 't-whoami')).status!.podIP!;
+  assert.match(kubectl('exec', 'tools', '--', 'curl', '-s', `http://${whoamiIP}/`), /^Hostname: t-whoami$/m);
+  const echoIP = (await c.resource<Pod>('pods').get('default', 't-echo')).status!.podIP!;
+  assert.match(kubectl('exec', 'tools', '--', 'curl', '-s', `http://${echoIP}/x`), /^Host=\S+ Path=\/x From=t-echo ClientIP=10\.244\.\d+\.\d+ XFF=/);
+
   // an image built here and loaded with `svcnet images load` runs as a pod
   const archive = await buildBusyboxImage(base, 'example.com/mine/hello:v1', { cmd: ['sh', '-c', 'echo hello from my image; sleep 3600'] });
   assert.match(svcnet('images', 'load', archive), /node-2: loaded example\.com\/mine\/hello:v1/);
