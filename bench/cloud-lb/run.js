@@ -9,10 +9,9 @@
 //   node bench/cloud-lb/run.js [--requests=5000] [--concurrency=8] [--rounds=3]
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const root = path.resolve(__dirname, '../..');
-const { LbTopology } = require(path.join(root, 'apps/cloud-lb/dist/testing/lb-topology.js'));
-const { startApp, startTestApiserver, waitFor } = require(path.join(root, 'libs/test-harness/dist/index.js'));
-const { execIn, run } = require(path.join(root, 'libs/netns/dist/index.js'));
+const { LbTopology } = require('@svcnet/netns/testing');
+const { startApp, startTestApiserver, waitFor } = require('@svcnet/test-harness');
+const { execIn, run } = require('@svcnet/netns');
 
 const arg = (name, def) => Number((process.argv.find((a) => a.startsWith(`--${name}=`)) || `=${def}`).split('=')[1]);
 const REQUESTS = arg('requests', 5000);

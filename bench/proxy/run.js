@@ -25,7 +25,8 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { NftExecutor } = require('@svcnet/nftables');
 const { RenderCache, renderRuleset, diff, expectedState } = require('@svcnet/proxy-rules');
-const { TestTopology, execIn, spawnIn, setSysctl, run } = require('@svcnet/netns');
+const { execIn, spawnIn, setSysctl, run } = require('@svcnet/netns');
+const { TestTopology } = require('@svcnet/netns/testing');
 
 const argv = Object.fromEntries(
   process.argv.slice(2).map((a) => {
