@@ -24,7 +24,7 @@ log "lint (Nx module boundaries)"
 # The boundary rule reads Nx's cached project graph: compute it first, or the rule is skipped.
 NX_DAEMON=false npx nx show projects >/dev/null
 # one eslint process for the whole tree (nx run-many -t lint does the same per project, slower)
-NX_DAEMON=false npx eslint --max-warnings=0 apps libs e2e
+NX_DAEMON=false npx eslint --max-warnings=0 apps libs e2e bench
 
 log "unit and root tests (nx run-many -t test)"
 NX_DAEMON=false npx nx run-many -t test --parallel=1 --outputStyle=stream --skipNxCache

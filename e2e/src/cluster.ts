@@ -388,6 +388,7 @@ const KINDS: Record<string, { resource: string; namespaced: boolean }> = {
   Service: { resource: 'services', namespaced: true },
   Endpoints: { resource: 'endpoints', namespaced: true },
   Deployment: { resource: 'deployments', namespaced: true },
+  NetworkPolicy: { resource: 'networkpolicies', namespaced: true },
 };
 function resourceFor(kind: string): { resource: string; namespaced: boolean } {
   const r = KINDS[kind];

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '@svcnet/test-harness';
+import { MODEL_PEERS as MODEL_SOURCES, TruthTable, nsOf, podOf } from '@svcnet/network-policy';
 import { Cluster, deployment, service, toolsPod } from './cluster';
+import { NetpolModel } from './netpol-model';
 
 const cluster = new Cluster();
 const log = (m: string) => process.stderr.write(`[e2e] ${m}\n`);
@@ -32,6 +34,38 @@ async function endpointIPs(ns: string, name: string): Promise<string[]> {
 async function dig(ns: string, pod: string, args: string): Promise<string[]> {
   const r = await cluster.inPod(ns, pod, `dig +short +time=2 +tries=2 ${args}`);
   return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+// ---- NetworkPolicy (Kubernetes' e2e model, netpol-model.ts) ----------------------------------
+function np(ns: string, name: string, spec: any): any {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: ns, name }, spec };
+}
+const all = () => new TruthTable();
+/** every pair (from != to) where pred holds is denied, the rest allowed */
+const deny = (pred: (f: string, t: string) => boolean) => new TruthTable().where((f, t) => f !== t && pred(f, t), false);
+let modelSetup: Promise<NetpolModel> | undefined;
+/** the model's namespaces and pods, made by the first NetworkPolicy scenario that runs (E2E_FILTER) */
+function netpolModel(): Promise<NetpolModel> {
+  return (modelSetup ??= (async () => {
+    const t = Date.now();
+    const m = new NetpolModel(cluster);
+    await m.setup();
+    log(`netpol model: 9 pods ready in ${Date.now() - t} ms (${[...m.nodes].map(([p, n]) => `${p}@${n}=${m.ip(p)}`).join(' ')})`);
+    return m;
+  })());
+}
+const policies = () => cluster.res('networkpolicies');
+/** creates the policies, waits for each (port, table), deletes them and waits for all-allowed again */
+async function withPolicies(list: any[], checks: [number, TruthTable][]): Promise<void> {
+  const m = await netpolModel();
+  for (const p of list) await policies().create(p);
+  try {
+    for (const [port, want] of checks) log(`  ${list.map((p) => p.metadata.name).join('+')} TCP/${port}: table after ${await m.expect(want, port)} ms`);
+  } finally {
+    for (const p of list) await policies().delete(p.metadata.namespace, p.metadata.name).catch(() => undefined);
+  }
+  // deleting the policies restores traffic
+  log(`  deleted: all allowed again after ${await m.expect(all())} ms`);
 }
 
 describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => {
@@ -288,6 +322,148 @@ describe('svcnet in Docker (Compose topology)', { timeout: 15 * 60_000 }, () => 
     const names = (await curlMany('default', 'tools', 'http://sticky:8080/', 15)).map(hostnameOf);
     assert.equal(names.length, 15);
     assert.equal(new Set(names).size, 1, `one backend: ${names.join(',')}`);
+  });
+
+  // NetworkPolicy: Kubernetes' e2e model (namespaces x, y, z; pods a, b on node-1, c on node-2),
+  // every case a probe matrix over both nodes; policies are removed at the end of each case.
+  it('np1. NetworkPolicy model x,y,z x a,b,c over both nodes: without policies every pod reaches every pod on 80 and 81', async () => {
+    const m = await netpolModel();
+    assert.deepEqual([...new Set(m.nodes.values())].sort(), ['node-1', 'node-2']);
+    await m.expect(all(), 80, 30_000);
+    await m.expect(all(), 81);
+  });
+
+  it('np2. NetworkPolicy default-deny ingress (kubectl apply / get netpol / delete): x is isolated, its pods stay Ready', async () => {
+    const m = await netpolModel();
+    const k = (args: string[], input?: string) => {
+      const r = cluster.kubectl(args, input);
+      assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.match(k(['apply', '-f', '-'], JSON.stringify(np('x', 'deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }))), /networkpolicy.networking.k8s.io\/deny-ingress created/);
+    assert.match(k(['get', 'netpol', '-n', 'x']), /^NAME\s+POD-SELECTOR\s+AGE\s*\ndeny-ingress\s+<none>\s+\S+/);
+    try {
+      log(`  deny-ingress: table after ${await m.expect(deny((_f, t) => nsOf(t) === 'x'))} ms`);
+      await m.expect(deny((_f, t) => nsOf(t) === 'x'), 81);
+      // dropped, not reset: the client's connect hangs until timeout kills it (143), no "refused" (1)
+      const drop = await cluster.inPod('y', 'a', `timeout 2 wget -q -O /dev/null http://${m.ip('x/a')}/; echo rc=$?`);
+      assert.match(drop.stdout, /rc=143/, `y/a -> x/a under deny-ingress: ${drop.stdout}${drop.stderr}`);
+      // the node's own traffic (readiness probes every second) is not isolated
+      await new Promise((r) => setTimeout(r, 2500));
+      await cluster.readyPods('x', 'pod', 3, 1000);
+    } finally {
+      k(['delete', 'netpol', 'deny-ingress', '-n', 'x']);
+    }
+    await m.expect(all());
+  });
+
+  it('np3. NetworkPolicy allow from the same namespace', async () => {
+    await withPolicies([np('x', 'same-ns', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] })], [[80, deny((f, t) => nsOf(t) === 'x' && nsOf(f) !== 'x')]]);
+  });
+
+  it('np4. NetworkPolicy allow from a namespace by label', async () => {
+    const p = np('x', 'from-y', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } } }] }] });
+    await withPolicies([p], [[80, deny((f, t) => t === 'x/a' && nsOf(f) !== 'y')]]);
+  });
+
+  it('np5. NetworkPolicy pod AND namespace selector (one peer) vs OR (two peers)', async () => {
+    const and = np('x', 'and', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } }, podSelector: { matchLabels: { pod: 'c' } } }] }] });
+    await withPolicies([and], [[80, deny((f, t) => t === 'x/a' && f !== 'y/c')]]);
+    // two peers: namespace y, or pod c of x itself (a podSelector alone is the policy's namespace)
+    const or = np('x', 'or', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } } }, { podSelector: { matchLabels: { pod: 'c' } } }] }] });
+    await withPolicies([or], [[80, deny((f, t) => t === 'x/a' && nsOf(f) !== 'y' && f !== 'x/c')]]);
+  });
+
+  it('np6. NetworkPolicy ingress on a numeric port and on a named port', async () => {
+    const denyX = deny((_f, t) => nsOf(t) === 'x');
+    await withPolicies([np('x', 'numeric-80', { podSelector: {}, ingress: [{ ports: [{ port: 80, protocol: 'TCP' }] }] })], [[80, all()], [81, denyX]]);
+    // resolved per pod from its containerPorts
+    await withPolicies([np('x', 'named-81', { podSelector: {}, ingress: [{ ports: [{ port: 'serve-81-tcp' }] }] })], [[81, all()], [80, denyX]]);
+  });
+
+  it('np7. NetworkPolicy default-deny egress: x reaches nobody, DNS is not special', async () => {
+    const m = await netpolModel();
+    const p = np('x', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
+    await policies().create(p);
+    try {
+      log(`  deny-egress: table after ${await m.expect(deny((f) => nsOf(f) === 'x'))} ms`);
+      const lookup = (ns: string) => cluster.inPod(ns, 'a', 'timeout 3 nslookup nginx.default.svc.cluster.local');
+      const [x, y] = await Promise.all([lookup('x'), lookup('y')]);
+      assert.notEqual(x.exitCode, 0, `nslookup from x/a under egress deny: ${x.stdout}`);
+      assert.equal(y.exitCode, 0, `nslookup from y/a: ${y.stdout}${y.stderr}`);
+    } finally {
+      await policies().delete('x', 'deny-egress');
+    }
+    await m.expect(all());
+  });
+
+  it('np8. NetworkPolicy ipBlock with except (ingress) and egress to a CIDR', async () => {
+    const m = await netpolModel();
+    const node1 = (await cluster.res('nodes').get(undefined, 'node-1')).spec.podCIDR as string;
+    assert.ok(node1 && m.ip('x/a').startsWith(node1.split('.').slice(0, 3).join('.')), `node-1 podCIDR ${node1}, x/a ${m.ip('x/a')}`);
+    // x/a from node-1's pod range except y/a: every c (node-2) and y/a are denied
+    const ingress = np('x', 'cidr', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ ipBlock: { cidr: node1, except: [`${m.ip('y/a')}/32`] } }] }] });
+    await withPolicies([ingress], [[80, deny((f, t) => t === 'x/a' && (podOf(f) === 'c' || f === 'y/a'))]]);
+    const egress = np('x', 'egress-cidr', { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: node1 } }] }] });
+    await withPolicies([egress], [[80, deny((f, t) => f === 'x/a' && podOf(t) === 'c')]]);
+  });
+
+  it('np9. NetworkPolicy deletion restores traffic on both nodes (timed)', async () => {
+    const m = await netpolModel();
+    // z has pods on both nodes; times from the API call to the matrix (a probe round, <= ~1.2 s, is part of it)
+    let t = Date.now();
+    await policies().create(np('z', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+    await m.expect(deny((f, to) => nsOf(f) === 'z' || nsOf(to) === 'z'));
+    const enforced = Date.now() - t;
+    t = Date.now();
+    await policies().delete('z', 'deny-all');
+    await m.expect(all());
+    log(`  create -> enforced on both nodes in ${enforced} ms; delete -> every pod reaches every pod again in ${Date.now() - t} ms`);
+  });
+
+  it('np10. NetworkPolicy on an isolated backend behind a ClusterIP: filtered on the targetPort after DNAT, across nodes', async () => {
+    const m = await netpolModel();
+    // backend x/c on node-2; clients on both nodes
+    await cluster.apply(service('np-web', { selector: { pod: 'c' }, ports: [{ name: 'http', port: 8080, targetPort: 80 }, { name: 'alt', port: 8081, targetPort: 81 }] }, 'x'));
+    const vip = await clusterIP('x', 'np-web');
+    const sources = MODEL_SOURCES.filter((p) => p !== 'x/c');
+    const via = async (port: number) => (await m.probes(sources.map((from) => ({ from, to: `${vip}:${port}` })))).map((ok, i) => `${sources[i]}=${ok ? 'ok' : 'X'}`).join(' ');
+    const expectVia = async (port: number, allowed: (f: string) => boolean) => {
+      const want = sources.map((f) => `${f}=${allowed(f) ? 'ok' : 'X'}`).join(' ');
+      return waitFor(`via ${vip}:${port}: ${want}`, async () => (await via(port)) === want, 20_000, 200);
+    };
+    await expectVia(8080, () => true);
+    await expectVia(8081, () => true);
+    await policies().create(np('x', 'c-from-y-80', { podSelector: { matchLabels: { pod: 'c' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } } }], ports: [{ port: 80 }] }] }));
+    try {
+      await expectVia(8080, (f) => nsOf(f) === 'y');
+      await expectVia(8081, () => false);
+    } finally {
+      await policies().delete('x', 'c-from-y-80');
+      await cluster.res('services').delete('x', 'np-web');
+    }
+    await m.expect(all());
+  });
+
+  it('np11. NetworkPolicy: an established connection (node-1 -> node-2) survives an unrelated and then a denying policy; new ones are dropped', async () => {
+    const m = await netpolModel();
+    const conn = m.hold('y/b', 'x/c');
+    try {
+      assert.equal(await conn.send(), 'echo 1');
+      await policies().create(np('z', 'unrelated', { podSelector: {}, policyTypes: ['Ingress'] }));
+      await m.expect(deny((_f, t) => nsOf(t) === 'z'));
+      assert.equal(await conn.send(), 'echo 2');
+      // even a policy that now denies this source only drops new connections
+      await policies().create(np('x', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] }));
+      await m.expect(deny((_f, t) => nsOf(t) === 'z' || nsOf(t) === 'x'));
+      assert.equal(await conn.send(), 'echo 3');
+    } finally {
+      conn.close();
+      await policies().delete('z', 'unrelated').catch(() => undefined);
+      await policies().delete('x', 'deny-all').catch(() => undefined);
+    }
+    await m.expect(all());
+    log(`  probe rounds: ${m.roundsMs.length}, median ${[...m.roundsMs].sort((a, b) => a - b)[Math.floor(m.roundsMs.length / 2)]} ms`);
   });
 
   it('14a. restarting a node-agent does not interrupt traffic', async () => {

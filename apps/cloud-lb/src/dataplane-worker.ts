@@ -42,6 +42,7 @@ function main(): void {
     try {
       m = JSON.parse(line);
     } catch {
+      // only the parent writes here, one JSON message a line; anything else is not a message
       return;
     }
     if (m.type === 'apply') {

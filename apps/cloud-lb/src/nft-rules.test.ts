@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeNftables, render } from '@svcnet/nftables';
+import { render } from '@svcnet/nftables';
+import { FakeNftables } from '@svcnet/nftables/testing';
 import { diffLbRuleset, disjointRanges, LB_TABLE, renderLbRuleset } from './nft-rules';
 import type { LbSpec } from './lb-spec';
 

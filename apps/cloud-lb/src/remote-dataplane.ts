@@ -50,6 +50,7 @@ export class RemoteDataplane implements DataplaneHandle {
         try {
           m = JSON.parse(line);
         } catch {
+          // a line that is not JSON is the worker's own output (logs go to stderr), not a message
           return;
         }
         if (m.type === 'ready') {

@@ -97,6 +97,7 @@ export class UdpProxy {
       flow.up.remoteAddress();
       send();
     } catch {
+      // not connected yet (remoteAddress throws): send once connect() completes
       flow.up.once('connect', send);
     }
   }

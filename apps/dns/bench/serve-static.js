@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark target: our DNS server with N ClusterIP services in a static index.
 // usage: node serve-static.js <services> <port>
-const { ClusterIndex, svc } = require('@svcnet/dns-records');
+const { ClusterIndex } = require('@svcnet/dns-records');
+const { svc } = require('@svcnet/dns-records/testing');
 const { startDnsApp } = require('../dist/app');
 const { serviceIP } = require('./records');
 

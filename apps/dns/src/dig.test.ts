@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { CLASS, RCODE, fuzzPackets } from '@svcnet/dns-message';
-import { sampleCluster } from '@svcnet/dns-records';
+import { sampleCluster } from '@svcnet/dns-records/testing';
 import { startDnsApp } from './app';
 import type { DnsApp } from './app';
 import { FakeUpstream } from './testing/fake-upstream';

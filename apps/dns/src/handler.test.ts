@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLASS, DnsFormatError, OPCODE, RCODE, TYPE, decode, encode, newQuery, fuzzPackets } from '@svcnet/dns-message';
-import { sampleCluster } from '@svcnet/dns-records';
+import { sampleCluster } from '@svcnet/dns-records/testing';
 import { QueryHandler, udpLimit, formErr } from './handler';
 import { DnsMetrics } from './metrics';
 

@@ -164,6 +164,7 @@ export class QueryHandler {
       if (query.edns) r.msg.edns = { udpSize: MAX_EDNS_UDP_SIZE, version: 0, dnssecOk: false, options: [] };
       other = encode(r.msg);
     } catch {
+      // the variant cannot be answered from the cluster view: not cacheable, the caller answers normally
       return false;
     }
     if (other.length !== full.length) return false;

@@ -30,6 +30,7 @@ export function upstreamsFrom(flag: string, resolvConf: string): Upstream[] {
   try {
     return resolvConfNameservers(readFileSync(resolvConf, 'utf8'));
   } catch {
+    // no readable resolv.conf: no upstreams; main reports that names outside the zone get SERVFAIL
     return [];
   }
 }

@@ -6,7 +6,7 @@ import type { EndpointSlice, Endpoints, Node, Pod, Service } from '@svcnet/api-t
 import { Registry, createLogger } from '@svcnet/observability';
 import { waitFor } from '@svcnet/test-harness';
 import { EndpointsController } from './controller';
-import { FakeCluster } from '@svcnet/api-client';
+import { FakeCluster } from '@svcnet/api-client/testing';
 import { pod, svc } from './fixtures.test-util';
 
 process.env.SVCNET_LOG_LEVEL ??= 'warn';

@@ -20,6 +20,7 @@ export function readState(runDir: string): ClusterState | undefined {
   try {
     return JSON.parse(fs.readFileSync(statePath(runDir), 'utf8')) as ClusterState;
   } catch {
+    // no state file (or a torn one): no cluster is recorded as running
     return undefined;
   }
 }

@@ -65,20 +65,14 @@ async function up(f: Flags): Promise<void> {
   const stateDir = f['state-dir'];
   fs.mkdirSync(runDir, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
-  for (const app of ['apiserver', 'endpoints-controller', 'workload-controller', 'node-agent', 'dns']) {
-    if (!fs.existsSync(appMain(app))) throw new Error(`${appMain(app)} is missing: build first (npx tsc -b)`);
-  }
+  assertBuilt();
 
   // Leftovers of a cluster that was not stopped cleanly.
   await destroyNetwork(t, () => undefined);
 
   const sock = `unix://${path.join(runDir, 'apiserver.sock')}`;
-  // mTLS between the apps and the apiserver, certificates made once and kept in the state dir.
-  const pki = path.join(stateDir, 'pki');
   const apiPort = f['api-port'];
-  if (!fs.existsSync(path.join(pki, 'ca.crt'))) {
-    execFileSync(process.execPath, [path.join(REPO, 'apps', 'apiserver', 'dist', 'certs-main.js'), '--dir', pki, '--hosts', '127.0.0.1,localhost', '--server', `https://127.0.0.1:${apiPort === '0' ? 6443 : apiPort}`, '--token', 'admin-token-user'], { stdio: 'ignore' });
-  }
+  const pki = ensurePki(stateDir, apiPort);
   const tlsFor = (app: string) => [`--tls-ca-file=${pki}/ca.crt`, `--tls-cert-file=${pki}/${app}.crt`, `--tls-private-key-file=${pki}/${app}.key`];
   const apiFlags = (app: string) => [`--apiserver=${sock}`, ...tlsFor(app)];
   let shuttingDown = false;
@@ -138,21 +132,7 @@ async function up(f: Flags): Promise<void> {
     progress.step(`local registry ${registryAddr}: ${pub.copied} stand-in images pushed, ${pub.upToDate} up to date`);
     record();
     const http = apiPort !== '0';
-    const apiserver = await sup.start({
-      name: 'apiserver',
-      argv: [
-        process.execPath,
-        appMain('apiserver'),
-        `--storage=file:${path.join(stateDir, 'apiserver')}`,
-        `--grpc-listen=${sock}`,
-        `--tls-cert-file=${pki}/apiserver.crt`,
-        `--tls-private-key-file=${pki}/apiserver.key`,
-        `--client-ca-file=${pki}/ca.crt`,
-        `--token-auth-file=${pki}/tokens.csv`,
-        '--health-port=0',
-        ...(http ? [`--http-listen=127.0.0.1:${f['api-port']}`] : []),
-      ],
-    });
+    const apiserver = await sup.start({ name: 'apiserver', argv: apiserverArgv({ stateDir, sock, pki, httpPort: http ? apiPort : undefined }) });
     progress.step(`apiserver ready (store ${path.join(stateDir, 'apiserver')}, gRPC ${sock}${http ? `, kubectl API https://127.0.0.1:${f['api-port']}` : ''})`);
     record();
 
@@ -180,21 +160,7 @@ async function up(f: Flags): Promise<void> {
       record();
       await sup.start({
         name: `node-agent-${n.name}`,
-        argv: [
-          ...inNetns(n.netns),
-          appMain('node-agent'),
-          ...apiFlags('node-agent'),
-          `--node-name=${n.name}`,
-          `--node-ip=${n.ip}`,
-          `--cluster-dns=${t.clusterDnsServiceIP}`,
-          `--state-dir=${path.join(stateDir, 'nodes', n.name)}`,
-          `--container-runtime-endpoint=unix://${rt.socket}`,
-          `--runtime-state-dir=${rt.state}`,
-          `--cni-bin-dir=${rt.cniBin}`,
-          `--cni-conf-dir=${rt.cniConf}`,
-          `--kubelet-socket=${path.join(runDir, `kubelet-${n.name}.sock`)}`,
-          '--health-port=0',
-        ],
+        argv: [...inNetns(n.netns), appMain('node-agent'), ...apiFlags('node-agent'), ...nodeAgentFlags(n, rt, { t, stateDir, runDir })],
         readyTimeoutMs: 60000,
       });
       progress.step(`node-agent ${n.name} ready (${n.netns}, ${n.ip})`);
@@ -214,6 +180,51 @@ async function up(f: Flags): Promise<void> {
     process.stdout.write(`!! ${(e as Error).message}\n`);
     await teardown('start failed');
   }
+}
+
+function assertBuilt(): void {
+  for (const app of ['apiserver', 'endpoints-controller', 'workload-controller', 'node-agent', 'dns']) {
+    if (!fs.existsSync(appMain(app))) throw new Error(`${appMain(app)} is missing: build first (npx tsc -b)`);
+  }
+}
+
+/** mTLS between the apps and the apiserver: certificates made once and kept in the state dir */
+function ensurePki(stateDir: string, apiPort: string): string {
+  const pki = path.join(stateDir, 'pki');
+  if (!fs.existsSync(path.join(pki, 'ca.crt'))) {
+    execFileSync(process.execPath, [path.join(REPO, 'apps', 'apiserver', 'dist', 'certs-main.js'), '--dir', pki, '--hosts', '127.0.0.1,localhost', '--server', `https://127.0.0.1:${apiPort === '0' ? 6443 : apiPort}`, '--token', 'admin-token-user'], { stdio: 'ignore' });
+  }
+  return pki;
+}
+
+function apiserverArgv(o: { stateDir: string; sock: string; pki: string; httpPort?: string }): string[] {
+  return [
+    process.execPath,
+    appMain('apiserver'),
+    `--storage=file:${path.join(o.stateDir, 'apiserver')}`,
+    `--grpc-listen=${o.sock}`,
+    `--tls-cert-file=${o.pki}/apiserver.crt`,
+    `--tls-private-key-file=${o.pki}/apiserver.key`,
+    `--client-ca-file=${o.pki}/ca.crt`,
+    `--token-auth-file=${o.pki}/tokens.csv`,
+    '--health-port=0',
+    ...(o.httpPort !== undefined ? [`--http-listen=127.0.0.1:${o.httpPort}`] : []),
+  ];
+}
+
+function nodeAgentFlags(n: LocalTopology['nodes'][number], rt: ReturnType<typeof nodeRuntimePaths>, o: { t: LocalTopology; stateDir: string; runDir: string }): string[] {
+  return [
+    `--node-name=${n.name}`,
+    `--node-ip=${n.ip}`,
+    `--cluster-dns=${o.t.clusterDnsServiceIP}`,
+    `--state-dir=${path.join(o.stateDir, 'nodes', n.name)}`,
+    `--container-runtime-endpoint=unix://${rt.socket}`,
+    `--runtime-state-dir=${rt.state}`,
+    `--cni-bin-dir=${rt.cniBin}`,
+    `--cni-conf-dir=${rt.cniConf}`,
+    `--kubelet-socket=${path.join(o.runDir, `kubelet-${n.name}.sock`)}`,
+    '--health-port=0',
+  ];
 }
 
 /** kube-dns as in Kubernetes: a Service with ClusterIP 10.96.0.10 whose endpoint is the DNS app. */

@@ -82,6 +82,7 @@ export async function stopPid(pid: number, graceMs: number, child?: ChildProcess
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
+    // ESRCH: it exited between the alive() check and the signal
     return;
   }
   const deadline = Date.now() + graceMs;
@@ -103,6 +104,7 @@ export function alive(pid: number): boolean {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !/^\d+ \(.*\) Z/.test(stat);
   } catch {
+    // ESRCH/EPERM or no /proc entry: not a live process of ours
     return false;
   }
 }

@@ -35,6 +35,7 @@ function read(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
+    // missing file: the caller treats undefined as "not there"
     return undefined;
   }
 }
@@ -48,6 +49,7 @@ export function findSharedPeer(group: string): number | undefined {
     try {
       ns = fs.readlinkSync(`/proc/${d}/ns/mnt`);
     } catch {
+      // the process exited while /proc was listed, or is not ours to inspect
       continue;
     }
     if (ns === self) continue;

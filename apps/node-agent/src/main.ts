@@ -13,20 +13,14 @@ import { hostMountNamespacePid, reexecInMountNamespaceOf } from './host-mount-ns
 import { hostFacts } from './node-object';
 import { NodeRegistration } from './node-registration';
 import { NodeRoutes } from './node-routes';
+import { setUpPodNetwork } from './pod-network';
+import { startKubeletServer } from './kubelet-server';
 import { EventRecorder } from '@svcnet/api-client';
 import { CriClient } from '@svcnet/cri-client';
-import { renderCniConfList } from './cni/cni-config';
-import { installCniPlugin } from './cni/install';
-import { startPluginServer } from './cni/plugin-server';
-import { handleContainerLogs } from './kubelet/container-logs';
-import { attachExecServer } from './kubelet/exec-server';
-import { attachPortForwardServer, kubeletPortForwardLookup } from './kubelet/port-forward';
 import { parseNameservers, parseSearches } from './kubelet/dns-files';
 import { Kubelet } from './kubelet/kubelet';
 import { PodController } from './kubelet/pod-controller';
 import { serviceEnv } from './kubelet/service-env';
-import { stdinFifo } from './kubelet/container-stdin';
-import { enableForwarding } from './node-routes';
 import { createProxy, type Proxy } from './proxy/proxy';
 import { PROXY_FLAGS } from './proxy/proxy-flags';
 import { createNetworkPolicy, type NetworkPolicyHalf } from './netpol/netpol';
@@ -110,15 +104,12 @@ async function main(): Promise<void> {
   }
   const stateDir = flags['state-dir'] || path.join('/var/lib/svcnet/node-agent', nodeName);
   // pod networking: containerd calls the svcnet-bridge CNI plugin for every sandbox
-  await enableForwarding();
-  const cniSocket = path.join(stateDir, 'cni', 'agent.sock');
-  fs.mkdirSync(path.dirname(cniSocket), { recursive: true });
-  const cniServer = await startPluginServer(cniSocket);
-  installCniPlugin({
-    agentSocket: cniSocket,
-    binDir: flags['cni-bin-dir'] || path.join(stateDir, 'cni', 'bin'),
-    confDir: flags['cni-conf-dir'] || path.join(stateDir, 'cni', 'net.d'),
-    conflist: renderCniConfList({ name: 'svcnet', bridge: flags['bridge-name'], subnet: podCIDR, dataDir: path.join(stateDir, 'cni', 'ipam'), logFile: path.join(stateDir, 'cni', 'cni.log') }),
+  const cni = await setUpPodNetwork({
+    stateDir,
+    podCIDR,
+    bridge: flags['bridge-name'],
+    binDir: flags['cni-bin-dir'] || undefined,
+    confDir: flags['cni-conf-dir'] || undefined,
   });
   const cri = new CriClient({ endpoint: flags['container-runtime-endpoint'] });
   const runtimeVersion = await cri.version();
@@ -174,44 +165,13 @@ async function main(): Promise<void> {
     await proxy.prepare();
   }
 
-  const pickContainer = (ns: string, name: string, container: string | undefined): { pod: Pod; container: string } | { error: string; code?: number } => {
-    const pod = controller!.findPod(ns, name);
-    if (!pod) return { error: `pods "${name}" not found` };
-    const names = pod.spec.containers.map((c) => c.name);
-    const c = container ?? (names.length === 1 ? names[0] : undefined);
-    if (!c) return { error: `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`, code: 400 };
-    if (!names.includes(c) && !(pod.spec.initContainers ?? []).some((x) => x.name === c)) return { error: `container ${c} is not valid for pod ${name}`, code: 400 };
-    return { pod, container: c };
-  };
-  const logsServer = http.createServer((req, res) =>
-    handleContainerLogs(req, res, {
-      logFile: (ns, name, container, previous) => {
-        const t = pickContainer(ns, name, container);
-        if ('error' in t) return t;
-        const uid = t.pod.metadata.uid!;
-        const st = runtime.container(uid, t.container, previous);
-        if (!st?.logPath) return previous ? { error: `previous terminated container "${t.container}" in pod "${name}" not found`, code: 400 } : { error: `container "${t.container}" in pod "${name}" is waiting to start: ContainerCreating`, code: 400 };
-        return { path: st.logPath, running: () => runtime.container(uid, t.container)?.id === st.id && runtime.container(uid, t.container)?.state === 'CONTAINER_RUNNING' };
-      },
-    }),
-  );
-  // exec/attach (WebSocket, v5.channel.k8s.io) for kubectl, proxied by the apiserver
-  attachExecServer(logsServer, {
-    target: (ns, name, container) => {
-      const t = pickContainer(ns, name, container);
-      if ('error' in t) return t;
-      const st = runtime.container(t.pod.metadata.uid!, t.container);
-      const pid = st ? runtime.runtime.pidOf(st.id) : undefined;
-      if (!st || !pid) return { error: `container not found ("${t.container}")` };
-      const spec = t.pod.spec.containers.find((x) => x.name === t.container);
-      return { pid, logPath: st.logPath ?? '', stdinPath: spec?.stdin ? stdinFifo(flags['runtime-state-dir'], st.id) : undefined, fromStart: !!spec?.stdinOnce };
-    },
-  }, log);
-  // port-forward (SPDY/3.1, plain or tunnelled in a WebSocket); after exec: it keeps the other upgrades
-  attachPortForwardServer(logsServer, kubeletPortForwardLookup((ns, name) => controller!.findPod(ns, name), runtime.runtime), log);
-  const kubeletPort = await new Promise<number>((resolve, reject) => {
-    logsServer.once('error', reject);
-    logsServer.listen(Number(flags['kubelet-port']), flags['kubelet-host'], () => resolve((logsServer.address() as { port: number }).port));
+  const { server: logsServer, port: kubeletPort } = await startKubeletServer({
+    runtime,
+    findPod: (ns, name) => controller!.findPod(ns, name),
+    runtimeStateDir: flags['runtime-state-dir'],
+    port: Number(flags['kubelet-port']),
+    host: flags['kubelet-host'],
+    log,
   });
   if (flags['kubelet-socket']) await serveKubeletOnSocket(logsServer, flags['kubelet-socket'], client, nodeName);
 
@@ -255,8 +215,7 @@ async function main(): Promise<void> {
     secretInformer.stop();
     cri.close();
     // CNI calls from now on run the plugin executable itself
-    cniServer.close();
-    fs.rmSync(cniSocket, { force: true });
+    cni.close();
     logsServer.close();
     await health.close();
     client.close();

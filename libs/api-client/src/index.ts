@@ -3,5 +3,4 @@ export * from './grpc-client';
 export * from './informer';
 export * from './client-flags';
 export * from './work-queue';
-export * from './fake-cluster';
 export * from './event-recorder';

@@ -32,6 +32,7 @@ function tail(file: string, bytes = 4000): string {
     const b = fs.readFileSync(file);
     return b.subarray(Math.max(0, b.length - bytes)).toString();
   } catch {
+    // no log file: there is no tail to add to the error
     return '';
   }
 }

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLASS, RCODE, TYPE, rcodeName } from '@svcnet/dns-message';
 import type { ResourceRecord } from '@svcnet/dns-message';
-import { answer, sampleCluster, svc, slice } from './index';
+import { answer } from './index';
+import { sampleCluster, svc, slice } from './testing';
 
 function show(rr: ResourceRecord): string {
   switch (rr.type) {

@@ -2,4 +2,3 @@ export * from './view';
 export * from './names';
 export * from './answer';
 export * from './cluster-index';
-export * from './testing';

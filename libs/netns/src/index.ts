@@ -5,5 +5,3 @@ export * from './links';
 export * from './sysctl';
 export * from './own-netns';
 export * from './conntrack';
-export * from './echo-server';
-export * from './test-topology';

@@ -3,10 +3,27 @@
 import { existsSync } from 'node:fs';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { assertNetnsName } from './names';
-import { run, type RunOptions, type RunResult } from './run';
+import { run, tryRun, type RunOptions, type RunResult } from './run';
 
 export function netnsExists(name: string): boolean {
   return existsSync(`/run/netns/${assertNetnsName(name)}`);
+}
+
+/** Names of the named network namespaces (`ip netns list`); none when ip cannot list them. */
+export async function listNetns(): Promise<string[]> {
+  const r = await tryRun('ip', ['netns', 'list']);
+  if (r.code !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter(Boolean);
+}
+
+/** Pids of the processes in a namespace (`ip netns pids`); none when it is gone. */
+export async function netnsPids(name: string): Promise<number[]> {
+  const r = await tryRun('ip', ['netns', 'pids', assertNetnsName(name)]);
+  if (r.code !== 0) return [];
+  return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
 export async function createNetns(name: string): Promise<void> {

@@ -10,6 +10,7 @@ export * from './render';
 export * from './reader';
 export * from './nftables';
 export * from './executor';
+// Deprecated here: import FakeNftables from '@svcnet/nftables/testing'. Kept until libs/network-policy has moved.
 export * from './fake';
 export { ipv4Range, portRange } from './ranges';
 export * from './tracer';

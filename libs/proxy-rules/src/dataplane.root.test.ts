@@ -4,12 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NftExecutor, render } from '@svcnet/nftables';
-import { TestTopology, hostnameOf, remoteIPOf } from '@svcnet/netns';
+import { TestTopology, hostnameOf, remoteIPOf } from '@svcnet/netns/testing';
 import type { EndpointSlice, Service } from '@svcnet/api-types';
 import { renderRuleset } from './render-ruleset';
 import { diff } from './diff';
 import { conntrackDeleteArgs, staleUdpEndpoints } from './stale-udp';
-import { ep, slice, svc } from './fixtures';
+import { ep, slice, svc } from './testing';
 import type { Ruleset } from './ruleset';
 
 const NODE = 'node-a';

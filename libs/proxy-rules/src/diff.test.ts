@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeNftables, render, type TableState } from '@svcnet/nftables';
+import { render, type TableState } from '@svcnet/nftables';
+import { FakeNftables } from '@svcnet/nftables/testing';
 import { renderRuleset } from './render-ruleset';
 import { diff } from './diff';
-import { ep, sampleState, slice, svc } from './fixtures';
+import { ep, sampleState, slice, svc } from './testing';
 import type { ProxyState } from './proxy-state';
 
 async function sync(nft: FakeNftables, state: ProxyState) {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeNftables, render } from '@svcnet/nftables';
+import { render } from '@svcnet/nftables';
+import { FakeNftables } from '@svcnet/nftables/testing';
 import { renderRuleset } from './render-ruleset';
 import { diff } from './diff';
 import { expectedState } from './expected-state';
-import { ep, sampleState } from './fixtures';
+import { ep, sampleState } from './testing';
 
 test('diffing against expectedState equals diffing against the table read back', async () => {
   const nft = new FakeNftables();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LINEAR_PICK_MAX, renderRuleset } from './render-ruleset';
 import { staleUdpEndpoints, conntrackDeleteArgs } from './stale-udp';
-import { ep, slice, svc } from './fixtures';
+import { ep, slice, svc } from './testing';
 import type { Endpoint, ServiceSpec } from '@svcnet/api-types';
 import type { Ruleset } from './ruleset';
 

@@ -6,7 +6,7 @@ import { render } from '@svcnet/nftables';
 import { RenderCache, renderRuleset } from './render-ruleset';
 import { diff } from './diff';
 import { expectedState } from './expected-state';
-import { ep, sampleState } from './fixtures';
+import { ep, sampleState } from './testing';
 import type { ProxyState } from './proxy-state';
 
 const GOLDEN = join(__dirname, '..', 'src', 'testdata', 'sample.nft');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeNftables } from '@svcnet/nftables';
+import { FakeNftables } from '@svcnet/nftables/testing';
 import { syncRules } from './sync';
-import { ep, slice, svc } from './fixtures';
+import { ep, slice, svc } from './testing';
 import type { ProxyState } from './proxy-state';
 
 test('syncRules applies, is idempotent, and reports removed UDP endpoints', async () => {

@@ -80,6 +80,7 @@ export class FileStore implements Store {
         try {
           rec = JSON.parse(buf.subarray(offset, nl).toString('utf8')) as LogRecord;
         } catch {
+          // a line that does not parse is a torn write (never acknowledged): replay stops there, as at a missing newline
           break;
         }
         offset = nl + 1;

@@ -18,6 +18,7 @@ export function goJsonObjectError(text: string): string | undefined {
   try {
     v = JSON.parse(text);
   } catch {
+    // the syntax error is rebuilt below in encoding/json wording
     const t = text.trimStart();
     if (!t) return 'unexpected end of JSON input';
     const first = t[0];

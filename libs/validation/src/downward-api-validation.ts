@@ -47,6 +47,7 @@ export function validateResourceFieldSelector(fs: ResourceFieldSelector, path: s
     try {
       return allowed.some((d) => compareQuantities(parseQuantity(divisor), parseQuantity(d)) === 0);
     } catch {
+      // an unparsable divisor is not one of the allowed ones (its own error is reported elsewhere)
       return false;
     }
   };

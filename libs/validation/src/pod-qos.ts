@@ -10,6 +10,7 @@ function positive(v: string | undefined): bigint | undefined {
     const n = parseQuantity(v).nanos;
     return n > 0n ? n : undefined;
   } catch {
+    // an invalid quantity counts as unset (validation rejects it separately)
     return undefined;
   }
 }

@@ -83,6 +83,7 @@ function validateSource(v: Volume, path: string): FieldError[] {
     try {
       negative = parseQuantity(v.emptyDir.sizeLimit).nanos < 0n;
     } catch {
+      // unparsable: reported like a negative size, as Kubernetes does
       negative = true;
     }
     if (negative) errs.push(FieldError.forbidden(`${path}.emptyDir.sizeLimit`, 'SizeLimit field must be a valid resource quantity'));

@@ -27,6 +27,7 @@ export function isPortForwardPath(urlPath: string): boolean {
     const parsed = parseResourcePath(urlPath);
     return parsed.type === 'resource' && parsed.path.info.kind === 'Pod' && !!parsed.path.name && parsed.path.subresource === 'portforward';
   } catch {
+    // not a resource path at all: not a portforward upgrade either
     return false;
   }
 }

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event, Node, Service } from '@svcnet/api-types';
 import { startApp, startTestApiserver, waitFor, type AppProcess, type TestApiserver } from '@svcnet/test-harness';
-import { LbTopology, nodeOf } from './lb-topology';
+import { LbTopology, nodeOf } from '@svcnet/netns/testing';
 import { LB_FINALIZER } from '../lb-spec';
 import type { DataplaneMode, LbView } from '../dataplane';
 
@@ -238,6 +238,7 @@ test('deleting the Service frees the IP before the Service goes, and the address
       await get('web');
       return false;
     } catch {
+      // NotFound: the Service is gone
       return true;
     }
   }));

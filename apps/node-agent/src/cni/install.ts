@@ -70,6 +70,7 @@ export function isSvcnetConf(text: string): boolean {
     const c = JSON.parse(text) as { type?: unknown; plugins?: { type?: unknown }[] };
     return c.type === PLUGIN_TYPE || (Array.isArray(c.plugins) && c.plugins.some((p) => p?.type === PLUGIN_TYPE));
   } catch {
+    // not JSON: not a conf file of ours
     return false;
   }
 }
@@ -98,6 +99,7 @@ export function installCniPlugin(o: InstallOptions): void {
     try {
       text = readFileSync(p, 'utf8');
     } catch {
+      // removed meanwhile or unreadable: nothing of ours to clean up there
       continue;
     }
     if (isSvcnetConf(text)) rmSync(p, { force: true });

@@ -77,6 +77,7 @@ export class IpamStore {
       const s = readFileSync(join(this.dir, LAST_RESERVED), 'utf8').trim();
       return isIPv4(s) ? s : undefined;
     } catch {
+      // no hint stored yet (first ADD) or unreadable: scanning starts at the first address
       return undefined;
     }
   }

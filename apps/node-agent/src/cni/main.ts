@@ -23,6 +23,7 @@ function peekVersion(stdin: string): string | undefined {
     const v = (JSON.parse(stdin) as { cniVersion?: unknown }).cniVersion;
     return typeof v === 'string' ? v : undefined;
   } catch {
+    // not JSON: parseNetConf reports the decode error with the proper CNI code
     return undefined;
   }
 }

@@ -69,6 +69,7 @@ function containerEnv(pid: number): Record<string, string> {
     }
     return env;
   } catch {
+    // the process is gone or /proc is not readable: fall back to the default PATH, as runc does
     return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
   }
 }
@@ -159,6 +160,7 @@ function processIds(pid: number): { uid: string; gid: string } | undefined {
     const gid = /^Gid:\s+\d+\s+(\d+)/m.exec(st)?.[1];
     return uid && gid ? { uid, gid } : undefined;
   } catch {
+    // the process is gone: no ids to take
     return undefined;
   }
 }
@@ -168,6 +170,7 @@ function processAlive(pid: number): boolean {
     process.kill(pid, 0);
     return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
+    // ESRCH or no /proc entry: not alive
     return false;
   }
 }
@@ -186,6 +189,7 @@ function runAttach(ws: WebSocket, t: ExecTarget, stdin: boolean): void {
     try {
       size = fs.statSync(t.logPath).size;
     } catch {
+      // no log file yet: nothing to flush
       return;
     }
     if (size < pos) pos = 0;

@@ -45,6 +45,7 @@ export function netnsPathOf(pid: number): string {
       try {
         names = fs.readdirSync(dir);
       } catch {
+        // that netns directory does not exist on this host: try the other
         continue;
       }
       for (const n of names) {

@@ -127,6 +127,7 @@ function pidFromInfo(info: Record<string, string> | undefined): number | undefin
     const pid = (JSON.parse(info?.info ?? '{}') as { pid?: number }).pid;
     return pid && pid > 0 ? pid : undefined;
   } catch {
+    // info is runtime-specific verbose output; without a parsable pid there is none to use
     return undefined;
   }
 }

@@ -68,6 +68,7 @@ export class VolumeManager {
     try {
       return fs.readdirSync(this.podsDir);
     } catch {
+      // no pods directory yet: no pods have volumes here
       return [];
     }
   }
@@ -170,6 +171,7 @@ function sameContent(dir: string, files: VolumeFile[]): boolean {
     const count = (d: string): number => fs.readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(d, e.name)) : 1), 0);
     return count(dir) === files.length;
   } catch {
+    // a file or directory missing or unreadable: the volume is not as wanted, so it is rewritten
     return false;
   }
 }

@@ -2,7 +2,7 @@
 // server: resourceVersions, uids, Conflict/NotFound/AlreadyExists, generation, watches.
 import { randomUUID } from 'node:crypto';
 import { ApiError, alreadyExists, conflict, notFound, type KubeObject, type ObjectList, type WatchEvent } from '@svcnet/api-types';
-import type { DeleteOptions, ListOptions, ResourceClient, Watch, WatchHandlers, WatchOptions } from './contract';
+import type { DeleteOptions, ListOptions, ResourceClient, Watch, WatchHandlers, WatchOptions } from '../contract';
 
 export class FakeCluster {
   rv = 0;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestTopology, hostnameOf, remoteIPOf } from './test-topology';
-import { createNetns, deleteNetns, netnsExists } from './netns';
-import { getSysctl } from './sysctl';
+import { createNetns, deleteNetns, netnsExists } from '../netns';
+import { getSysctl } from '../sysctl';
 
 test('netns create/delete is idempotent on delete', async () => {
   const name = `svcnet-t-${process.pid}-x`;

@@ -10,13 +10,13 @@
 // is loaded anyway (it is on this machine), bridge ports are in hairpin mode so a pod can
 // reach itself through its Service.
 // Every pod runs the echo server (HTTP on 8080, UDP on 5353). dispose() removes everything.
-import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { createNetns, deleteNetns, execIn, spawnIn } from './netns';
-import { addAddress, addBridge, addRoute, addVethPair, linkUp, setHairpin, setMaster } from './links';
-import { setSysctl, SYSCTL } from './sysctl';
+import { execIn, spawnIn } from '../netns';
+import { NetnsTopology } from './netns-topology';
+import { addAddress, addBridge, addRoute, addVethPair, linkUp, setHairpin, setMaster } from '../links';
+import { setSysctl, SYSCTL } from '../sysctl';
 import { ECHO_SERVER_SCRIPT } from './echo-server';
-import type { RunResult } from './run';
+import type { RunResult } from '../run';
 
 export interface TopologyPod {
   name: string;
@@ -31,8 +31,7 @@ export interface TestTopologyOptions {
   udpPort?: number;
 }
 
-export class TestTopology {
-  readonly id = randomBytes(3).toString('hex');
+export class TestTopology extends NetnsTopology {
   readonly prefix = `svcnet-t-${this.id}`;
   readonly nodeNs = `${this.prefix}-node`;
   readonly outsideNs = `${this.prefix}-out`;
@@ -45,28 +44,14 @@ export class TestTopology {
   readonly udpPort: number;
   readonly pods: TopologyPod[] = [];
   client!: TopologyPod;
-  private readonly namespaces: string[] = [];
-
   private constructor(opts: TestTopologyOptions) {
+    super();
     this.tcpPort = opts.tcpPort ?? 8080;
     this.udpPort = opts.udpPort ?? 5353;
   }
 
   static async create(opts: TestTopologyOptions = {}): Promise<TestTopology> {
-    const t = new TestTopology(opts);
-    try {
-      await t.build(opts.pods ?? 3);
-    } catch (e) {
-      await t.dispose();
-      throw e;
-    }
-    return t;
-  }
-
-  private async ns(name: string): Promise<string> {
-    this.namespaces.push(name);
-    await createNetns(name);
-    return name;
+    return NetnsTopology.built(new TestTopology(opts), (t) => t.build(opts.pods ?? 3));
   }
 
   private async build(podCount: number): Promise<void> {
@@ -158,7 +143,7 @@ export class TestTopology {
   async dispose(): Promise<void> {
     for (const p of [...this.pods, ...(this.client ? [this.client] : [])]) await this.stopServer(p);
     // Pods first, then the node and outside (deleting a namespace removes its veth ends).
-    for (const ns of [...this.namespaces].reverse()) await deleteNetns(ns);
+    await this.deleteNamespaces();
   }
 }
 

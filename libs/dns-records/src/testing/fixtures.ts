@@ -2,7 +2,7 @@
 // tests so both talk about the same names.
 import type { EndpointSlice, Pod, Service } from '@svcnet/api-types';
 import { LABEL_SERVICE_NAME } from '@svcnet/api-types';
-import { ClusterIndex } from './cluster-index';
+import { ClusterIndex } from '../cluster-index';
 
 export function svc(ns: string, name: string, spec: Service['spec']): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { namespace: ns, name }, spec };

@@ -7,10 +7,12 @@
 //
 // The client routes the pool via the lb namespace; the lb namespace forwards (so a released
 // LB IP gets "no route" back instead of silence) but has no route anywhere else.
-import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { addAddress, addRoute, addVethPair, createNetns, deleteNetns, execIn, linkUp, run, setSysctl, spawnIn, SYSCTL } from '@svcnet/netns';
-import type { RunResult } from '@svcnet/netns';
+import { addAddress, addRoute, addVethPair, linkUp } from '../links';
+import { execIn, spawnIn } from '../netns';
+import { NetnsTopology } from './netns-topology';
+import { run, type RunResult } from '../run';
+import { setSysctl, SYSCTL } from '../sysctl';
 import { FAKE_NODE_SCRIPT, type FakeNodeConfig } from './fake-node';
 
 export interface TopoNode {
@@ -21,8 +23,7 @@ export interface TopoNode {
   config?: FakeNodeConfig;
 }
 
-export class LbTopology {
-  readonly id = randomBytes(3).toString('hex');
+export class LbTopology extends NetnsTopology {
   readonly prefix = `svcnet-lb-${this.id}`;
   readonly lbNs = `${this.prefix}-lb`;
   readonly clientNs = `${this.prefix}-cl`;
@@ -31,27 +32,13 @@ export class LbTopology {
   /** the LB's front interface, which holds the LB IPs (no dummy module here) */
   readonly lbIface = 'cl0';
   readonly nodes: TopoNode[];
-  private readonly namespaces: string[] = [];
-
   private constructor(readonly pool: string) {
+    super();
     this.nodes = [1, 2].map((i) => ({ name: `node${i}`, netns: `${this.prefix}-n${i}`, ip: `10.240.${i}.2` }));
   }
 
   static async create(poolCidr = '10.78.42.0/24'): Promise<LbTopology> {
-    const t = new LbTopology(poolCidr);
-    try {
-      await t.build();
-    } catch (e) {
-      await t.dispose();
-      throw e;
-    }
-    return t;
-  }
-
-  private async ns(name: string): Promise<string> {
-    this.namespaces.push(name);
-    await createNetns(name);
-    return name;
+    return NetnsTopology.built(new LbTopology(poolCidr), (t) => t.build());
   }
 
   private async build(): Promise<void> {
@@ -147,7 +134,7 @@ export class LbTopology {
 
   async dispose(): Promise<void> {
     for (const n of this.nodes) await this.stopNode(n).catch(() => undefined);
-    for (const ns of [...this.namespaces].reverse()) await deleteNetns(ns).catch(() => undefined);
+    await this.deleteNamespaces(true);
   }
 }
 

@@ -1,5 +1,5 @@
 // Small builders for Services and EndpointSlices, shared by unit and root tests.
-import type { ProxyState } from './proxy-state';
+import type { ProxyState } from '../proxy-state';
 import type { EndpointSlice, Service, ServiceSpec, EndpointSlicePort, Endpoint } from '@svcnet/api-types';
 
 export function svc(namespace: string, name: string, spec: ServiceSpec, status?: Service['status']): Service {
