@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, type KubeObject } from '@svcnet/api-types';
 import { fromWire, toWire, toGrpcError } from '@svcnet/api-proto';
-import type { ApiCore, PatchKind } from '../registry/api-core';
+import type { ApiCore, PatchKind, Scale } from '../registry/api-core';
 import type { ApiMetrics } from '../api-metrics';
 
 type Json = Record<string, any>;
@@ -33,12 +33,24 @@ export function resourceApiHandlers(core: ApiCore, metrics: ApiMetrics): grpc.Un
       const l = await core.list(r.resource, { namespace: r.namespace || undefined, labelSelector: r.labelSelector, fieldSelector: r.fieldSelector });
       return { resourceVersion: l.metadata.resourceVersion, items: l.items.map(wire) };
     }),
-    Create: unary('create', async (r) => wire(await core.create(r.resource, r.namespace || undefined, unwrap(r)))),
-    Update: unary('update', async (r) => wire(await core.update(r.resource, r.namespace || undefined, unwrap(r), r.subresource ?? ''))),
-    Patch: unary('patch', async (r) => wire(await core.patch(r.resource, r.namespace || undefined, r.name, r.patch, (r.patchType || 'merge') as PatchKind, r.subresource ?? ''))),
-    Delete: unary('delete', async (r) =>
-      wire(await core.delete(r.resource, r.namespace || undefined, r.name, { gracePeriodSeconds: r.gracePeriodSeconds ?? undefined, preconditions: r.preconditions ?? undefined })),
+    Create: unary('create', async (r) => wire(await core.create(r.resource, r.namespace || undefined, unwrap(r), { dryRun: !!r.dryRun }))),
+    Update: unary('update', async (r) => wire(await core.update(r.resource, r.namespace || undefined, unwrap(r), r.subresource ?? '', { dryRun: !!r.dryRun }))),
+    Patch: unary('patch', async (r) =>
+      wire(await core.patch(r.resource, r.namespace || undefined, r.name, r.patch ?? '', (r.patchType || 'merge') as PatchKind, r.subresource ?? '', { dryRun: !!r.dryRun })),
     ),
+    Delete: unary('delete', async (r) =>
+      wire(await core.delete(r.resource, r.namespace || undefined, r.name, { gracePeriodSeconds: r.gracePeriodSeconds ?? undefined, preconditions: r.preconditions ?? undefined, dryRun: !!r.dryRun })),
+    ),
+    DeleteCollection: unary('deletecollection', async (r) => {
+      const l = await core.deleteCollection(
+        r.resource,
+        { namespace: r.namespace || undefined, labelSelector: r.labelSelector, fieldSelector: r.fieldSelector },
+        { gracePeriodSeconds: r.gracePeriodSeconds ?? undefined, dryRun: !!r.dryRun },
+      );
+      return { resourceVersion: l.metadata.resourceVersion ?? '', items: l.items.map(wire) };
+    }),
+    GetScale: unary('get', async (r) => scaleWire(await core.getScale(r.resource, r.namespace || undefined, r.name))),
+    UpdateScale: unary('update', async (r) => scaleWire(await core.updateScale(r.resource, r.namespace || undefined, r.name, r.replicas ?? 0, { dryRun: !!r.dryRun }))),
     Watch: (call: grpc.ServerWritableStream<Json, unknown>) => {
       const r = call.request;
       metrics.watches.inc({ resource: r.resource });
@@ -72,6 +84,11 @@ export function resourceApiHandlers(core: ApiCore, metrics: ApiMetrics): grpc.Un
         .catch((err) => end(err));
     },
   };
+}
+
+function scaleWire(s: Scale): Json {
+  const m = s.metadata;
+  return { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, replicas: s.spec.replicas, statusReplicas: s.status.replicas, selector: s.status.selector };
 }
 
 /** Bookmarks carry only kind and resourceVersion; any oneof member will do on the wire. */

@@ -1,8 +1,9 @@
 // Small HTTP helpers: JSON responses, metav1.Status errors, request bodies.
 import type * as http from 'node:http';
 import { ApiError } from '@svcnet/api-types';
+import { MAX_REQUEST_BYTES, requestTooLarge } from '../registry/request-limits';
 
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+export const MAX_BODY_BYTES = MAX_REQUEST_BYTES;
 
 export function sendJson(res: http.ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -37,7 +38,7 @@ export function readBodyBuffer(req: http.IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       n += c.length;
       if (n > MAX_BODY_BYTES) {
-        reject(new ApiError('RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+        reject(requestTooLarge());
         req.destroy();
         return;
       }

@@ -4,14 +4,14 @@
 import type * as http from 'node:http';
 import { ApiError, apiVersionOf, type KubeObject, type ResourceInfo } from '@svcnet/api-types';
 import { parse as parseYaml } from 'yaml';
-import type { ApiCore, PatchKind } from '../registry/api-core';
+import { applyJsonPatch, applyMergePatch, type JsonValue } from '@svcnet/patch';
+import { parseDryRun, type ApiCore, type PatchKind } from '../registry/api-core';
 import type { ApiMetrics } from '../api-metrics';
 import { contentTypeOf, parseJsonBody, readBody, readBodyBuffer, sendJson, successStatus } from './http-io';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf-decoding';
 import { decodeObject, parseFieldValidation, unknownFieldWarnings, type FieldValidation } from './strict-decoding';
 import { toTable, wantsTable, type IncludeObject } from './tables';
 import { serveWatch } from './watch-stream';
-import { checkDryRun, dryRunCreate, dryRunPatch, dryRunUpdate } from './dry-run';
 import type { ResourcePath } from './request-path';
 import type { PodProxy } from './pod-proxy';
 
@@ -70,20 +70,6 @@ async function readObject(req: http.IncomingMessage, info: ResourceInfo, mode: F
   return decodeBody(info, buf.toString('utf8'), mode);
 }
 
-function scaleOf(obj: KubeObject): Record<string, unknown> {
-  const spec = obj.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
-  const status = obj.status as { replicas?: number } | undefined;
-  const sel = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  const m = obj.metadata;
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: spec.replicas ?? 1 },
-    status: { replicas: status?.replicas ?? 0, selector: sel },
-  };
-}
-
 export async function handleResource(ctx: RestContext, req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: ResourcePath): Promise<void> {
   const { core } = ctx;
   const q = url.searchParams;
@@ -118,26 +104,13 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
     if (method === 'POST') {
       const mode = parseFieldValidation(q.get('fieldValidation') ?? 'Warn');
       const { object, unknownFields } = await readObject(req, info, mode);
-      const created = checkDryRun(q.get('dryRun')) ? await dryRunCreate(core, info, ns, object as KubeObject) : await core.create(info.resource, ns, object as KubeObject);
+      const created = await core.create(info.resource, ns, object as KubeObject, { dryRun: parseDryRun(q.get('dryRun')) });
       respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields, mode));
       return;
     }
     if (method === 'DELETE') {
-      const list = await core.list(info.resource, selectors);
       const opts = await deleteOptions(req, q);
-      if (opts.dryRun) {
-        sendJson(res, 200, { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata: {}, items: list.items });
-        return;
-      }
-      const deleted: KubeObject[] = [];
-      for (const o of list.items) {
-        try {
-          deleted.push(await core.delete(info.resource, o.metadata.namespace, o.metadata.name!, opts));
-        } catch (e) {
-          if (!(e instanceof ApiError && e.reason === 'NotFound')) throw e;
-        }
-      }
-      sendJson(res, 200, { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata: {}, items: deleted });
+      sendJson(res, 200, await core.deleteCollection(info.resource, selectors, opts));
       return;
     }
     throw new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
@@ -152,7 +125,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
   if (subresource && !info.subresources.includes(subresource)) {
     throw new ApiError('NotFound', 'the server could not find the requested resource');
   }
-  if (subresource === 'scale') return handleScale(ctx, req, res, info, ns, name, method);
+  if (subresource === 'scale') return handleScale(ctx, req, res, q, info, ns, name, method);
 
   // ---- one object ----
   const sub = subresource ?? '';
@@ -173,7 +146,7 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
         throw new ApiError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
       }
       object.metadata = { ...meta, name };
-      const updated = checkDryRun(q.get('dryRun')) ? await dryRunUpdate(core, info, ns, object as KubeObject) : await core.update(info.resource, ns, object as KubeObject, sub);
+      const updated = await core.update(info.resource, ns, object as KubeObject, sub, { dryRun: parseDryRun(q.get('dryRun')) });
       respondObjects(req, res, q, info, 200, updated, warningHeaders(unknownFields, mode));
       return;
     }
@@ -184,29 +157,26 @@ export async function handleResource(ctx: RestContext, req: http.IncomingMessage
       }
       const mode = parseFieldValidation(q.get('fieldValidation') ?? 'Warn');
       const text = await readBody(req);
-      const dryRun = checkDryRun(q.get('dryRun'));
-      if (type === 'apply') {
-        if (dryRun) throw new ApiError('BadRequest', 'dryRun with server-side apply is not supported by svcnet');
-        return applyPatch(ctx, req, res, q, info, ns, name, text, mode);
-      }
-      let patchText = text;
+      const dryRun = parseDryRun(q.get('dryRun'));
+      if (type === 'apply') return applyPatch(ctx, req, res, q, info, ns, name, text, mode, dryRun);
+      // The body is decoded once and handed over as it is: a JSON patch is a list of
+      // operations, the others are checked for unknown fields like an object.
+      let patch: JsonValue;
       let unknownFields: string[] = [];
-      if (type !== 'json') {
+      if (type === 'json') {
+        patch = parseJsonBody(text, 'patch') as JsonValue;
+      } else {
         const d = decodeBody(info, text, mode, true);
         unknownFields = d.unknownFields;
-        patchText = JSON.stringify(d.object);
+        patch = d.object as JsonValue;
       }
-      const patched = dryRun ? await dryRunPatch(core, info, ns, name, patchText, type) : await core.patch(info.resource, ns, name, patchText, type, sub);
+      const patched = await core.patch(info.resource, ns, name, patch, type, sub, { dryRun });
       respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields, mode));
       return;
     }
     case 'DELETE': {
       if (sub) throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       const opts = await deleteOptions(req, q);
-      if (opts.dryRun) {
-        sendJson(res, 200, await core.get(info.resource, ns, name));
-        return;
-      }
       const out = await core.delete(info.resource, ns, name, opts);
       if (out.metadata.deletionTimestamp) {
         sendJson(res, 200, out);
@@ -223,7 +193,7 @@ async function deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Pro
   const text = await readBody(req);
   let body: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string; dryRun?: string[] } = {};
   if (text.trim()) body = parseJsonBody(text, 'DeleteOptions') as typeof body;
-  const dryRun = checkDryRun(body.dryRun?.[0] ?? q.get('dryRun'));
+  const dryRun = parseDryRun(body.dryRun?.[0] ?? q.get('dryRun'));
   const gqs = q.get('gracePeriodSeconds');
   const grace = body.gracePeriodSeconds ?? (gqs !== null ? Number(gqs) : undefined);
   const policy = body.propagationPolicy ?? q.get('propagationPolicy');
@@ -237,7 +207,7 @@ async function deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Pro
  * Server-side apply, simplified: the applied configuration is created when the object does
  * not exist, and otherwise merged into it as a strategic merge patch (no managedFields).
  */
-async function applyPatch(ctx: RestContext, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams, info: ResourceInfo, ns: string | undefined, name: string, text: string, mode: FieldValidation): Promise<void> {
+async function applyPatch(ctx: RestContext, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams, info: ResourceInfo, ns: string | undefined, name: string, text: string, mode: FieldValidation, dryRun: boolean): Promise<void> {
   if (!q.get('fieldManager')) throw new ApiError('BadRequest', 'PATCH, application/apply-patch+yaml requests must specify a fieldManager');
   let body: unknown;
   try {
@@ -257,18 +227,19 @@ async function applyPatch(ctx: RestContext, req: http.IncomingMessage, res: http
     else throw e;
   }
   if (!exists) {
-    const created = await ctx.core.create(info.resource, ns, object as KubeObject);
+    const created = await ctx.core.create(info.resource, ns, object as KubeObject, { dryRun });
     respondObjects(req, res, q, info, 201, created, warningHeaders(unknownFields, mode));
     return;
   }
-  const patched = await ctx.core.patch(info.resource, ns, name, JSON.stringify(object), 'strategic');
+  const patched = await ctx.core.patch(info.resource, ns, name, object as JsonValue, 'strategic', '', { dryRun });
   respondObjects(req, res, q, info, 200, patched, warningHeaders(unknownFields, mode));
 }
 
-async function handleScale(ctx: RestContext, req: http.IncomingMessage, res: http.ServerResponse, info: ResourceInfo, ns: string | undefined, name: string, method: string): Promise<void> {
-  const cur = await ctx.core.get(info.resource, ns, name);
+/** The scale subresource: ApiCore's getScale/updateScale; a PATCH is applied to the Scale here. */
+async function handleScale(ctx: RestContext, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams, info: ResourceInfo, ns: string | undefined, name: string, method: string): Promise<void> {
+  const cur = await ctx.core.getScale(info.resource, ns, name);
   if (method === 'GET') {
-    sendJson(res, 200, scaleOf(cur));
+    sendJson(res, 200, cur);
     return;
   }
   let replicas: unknown;
@@ -278,15 +249,9 @@ async function handleScale(ctx: RestContext, req: http.IncomingMessage, res: htt
   } else if (method === 'PATCH') {
     const type = PATCH_TYPES[contentTypeOf(req)];
     if (!type || type === 'apply') throw new ApiError('BadRequest', 'unsupported patch type for scale');
-    const { applyMergePatch, applyJsonPatch } = await import('@svcnet/patch');
     const doc = parseJsonBody(text, 'patch');
-    const scale = scaleOf(cur);
-    const next = (type === 'json' ? applyJsonPatch(scale as never, doc as never) : applyMergePatch(scale as never, doc as never)) as { spec?: { replicas?: unknown } };
+    const next = (type === 'json' ? applyJsonPatch(cur as never, doc as never) : applyMergePatch(cur as never, doc as never)) as { spec?: { replicas?: unknown } };
     replicas = next.spec?.replicas;
   } else throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
-    throw new ApiError('BadRequest', `Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
-  }
-  const updated = await ctx.core.patch(info.resource, ns, name, JSON.stringify({ spec: { replicas } }), 'merge');
-  sendJson(res, 200, scaleOf(updated));
+  sendJson(res, 200, await ctx.core.updateScale(info.resource, ns, name, replicas, { dryRun: parseDryRun(q.get('dryRun')) }));
 }

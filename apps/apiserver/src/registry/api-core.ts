@@ -1,7 +1,10 @@
 // The apiserver's one implementation of the resource API. gRPC and the HTTP/JSON API both
 // call it, so an object behaves the same whichever way it arrives: defaulting, validation,
 // allocation, optimistic concurrency, graceful pod deletion, finalizers, namespace
-// lifecycle and cascading deletes of owned objects.
+// lifecycle and cascading deletes of owned objects. One pipeline per verb for every kind:
+// what differs between kinds is asked of kind-strategies.ts, and a dry run (dryRun=All) is
+// a flag of the same pipeline that stops before the store is written and gives back what
+// it allocated, so it answers what the real request would.
 import {
   ApiError,
   apiVersionOf,
@@ -26,10 +29,11 @@ import { formatIPv4 } from '@svcnet/ipnet';
 import type { Logger } from '@svcnet/observability';
 import { listPrefix, objectKey } from './keys';
 import { carryOverForUpdate, sameObject, stampForCreate } from './object-meta';
-import { strategyFor } from './kind-strategies';
-import { ServiceAllocations, allocationOf, emptyAllocation } from './service-allocations';
-import { fieldInvalidError } from './field-errors';
-import { prepareServiceUpdate } from './service-update-preparation';
+import { strategyFor, SYSTEM_NAMESPACES, type StrategyContext } from './kind-strategies';
+import { ServiceAllocations } from './service-allocations';
+import { MAX_REQUEST_BYTES, requestTooLarge } from './request-limits';
+
+export { SYSTEM_NAMESPACES } from './kind-strategies';
 
 export type PatchKind = 'merge' | 'strategic' | 'json';
 
@@ -44,9 +48,33 @@ export interface WatchQuery extends ListQuery {
   allowBookmarks?: boolean;
 }
 
-export interface DeleteParams {
+export interface WriteOptions {
+  /** dryRun=All: run every step of the request, store nothing, keep no allocation */
+  dryRun?: boolean;
+}
+
+export interface DeleteParams extends WriteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** autoscaling/v1 Scale: the scale subresource of Deployments and ReplicaSets. */
+export interface Scale {
+  kind: 'Scale';
+  apiVersion: 'autoscaling/v1';
+  metadata: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; creationTimestamp?: string };
+  spec: { replicas: number };
+  status: { replicas: number; selector: string };
+}
+
+/** A patch document: the request's text (gRPC), or the body a transport has decoded already. */
+export type PatchBody = string | JsonValue | JsonPatchOperation[];
+
+/** The value of a dryRun parameter: "All" or nothing, as Kubernetes accepts. */
+export function parseDryRun(v: string | null | undefined): boolean {
+  if (!v) return false;
+  if (v === 'All') return true;
+  throw new ApiError('BadRequest', `Invalid dryRun value: "${v}": supported values: "All"`);
 }
 
 export interface ApiCoreOptions {
@@ -60,8 +88,6 @@ export interface ApiCoreOptions {
   bookmarkIntervalMs?: number;
 }
 
-const MAX_OBJECT_BYTES = 1536 * 1024;
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export class ApiCore {
   readonly store: Store;
@@ -69,6 +95,7 @@ export class ApiCore {
   readonly podCidrs: PodCIDRAllocator;
   private readonly log: Logger;
   private readonly bookmarkMs: number;
+  private readonly allocators: StrategyContext;
 
   constructor(opts: ApiCoreOptions) {
     this.store = opts.store;
@@ -76,6 +103,7 @@ export class ApiCore {
     this.services = new ServiceAllocations(opts.store, opts.serviceCidr, opts.nodePortRange);
     this.podCidrs = new PodCIDRAllocator(opts.clusterCidr, opts.nodeCidrMaskSize);
     this.bookmarkMs = opts.bookmarkIntervalMs ?? 30_000;
+    this.allocators = { services: this.services, podCidrs: this.podCidrs };
   }
 
   /** Restores allocators from what is stored and creates the objects every cluster has. */
@@ -141,8 +169,9 @@ export class ApiCore {
     };
   }
 
-  async create(resource: string, namespace: string | undefined, input: KubeObject): Promise<KubeObject> {
+  async create(resource: string, namespace: string | undefined, input: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     const info = this.info(resource);
+    const strategy = strategyFor(info.kind);
     let obj = this.checkShape(info, input);
     if (info.namespaced) {
       const ns = obj.metadata.namespace || namespace || 'default';
@@ -158,7 +187,7 @@ export class ApiCore {
       throw invalidError(info.kind, '', [FieldError.required('metadata.name', 'name or generateName is required')]);
     }
     stampForCreate(obj);
-    strategyFor(info.kind).resetStatusOnCreate?.(obj);
+    strategy.resetStatusOnCreate?.(obj);
     obj = defaultObject(info.kind, obj);
     const errs = validateObject(info.kind, obj, undefined, { beforeAllocation: true });
     if (errs.length) throw invalidError(info.kind, obj.metadata.name ?? '', errs, info.group);
@@ -167,21 +196,23 @@ export class ApiCore {
     // nodePorts would otherwise fail as "already allocated".
     const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
     if (await this.store.get(key)) throw alreadyExists(info.resource, obj.metadata.name!, info.group);
-    let allocation = emptyAllocation();
-    if (info.kind === 'Service') allocation = await this.services.allocateForCreate(obj as Service);
-    let podCidr: string | undefined;
-    if (info.kind === 'Node') podCidr = this.assignPodCidr(obj as Node);
+    const reservation = await strategy.allocate?.(this.allocators, obj, undefined, !!opts.dryRun);
+    if (opts.dryRun) {
+      await reservation?.rollback();
+      return obj;
+    }
     try {
-      return await this.store.create(key, obj);
+      const created = await this.store.create(key, obj);
+      await reservation?.commit();
+      return created;
     } catch (e) {
-      await this.services.release(allocation);
-      if (podCidr) this.podCidrs.release(podCidr);
+      await reservation?.rollback();
       if (isStoreError(e, 'KeyExists')) throw alreadyExists(info.resource, obj.metadata.name!, info.group);
       throw e;
     }
   }
 
-  async update(resource: string, namespace: string | undefined, input: KubeObject, subresource = ''): Promise<KubeObject> {
+  async update(resource: string, namespace: string | undefined, input: KubeObject, subresource = '', opts: WriteOptions = {}): Promise<KubeObject> {
     const info = this.info(resource);
     const obj = this.checkShape(info, input);
     const name = obj.metadata.name;
@@ -193,17 +224,19 @@ export class ApiCore {
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(info.resource, name, info.group);
     }
-    return this.writeUpdate(info, key, cur, obj, subresource);
+    return this.writeUpdate(info, key, cur, obj, subresource, opts);
   }
 
-  async patch(resource: string, namespace: string | undefined, name: string, patchText: string, kind: PatchKind, subresource = ''): Promise<KubeObject> {
+  async patch(resource: string, namespace: string | undefined, name: string, patch: PatchBody, kind: PatchKind, subresource = '', opts: WriteOptions = {}): Promise<KubeObject> {
     const info = this.info(resource);
     const key = objectKey(info, this.ns(info, namespace), name);
-    let patchDoc: unknown;
-    try {
-      patchDoc = JSON.parse(patchText);
-    } catch (e) {
-      throw new ApiError('BadRequest', `error decoding patch: ${(e as Error).message}`);
+    let patchDoc: unknown = patch;
+    if (typeof patch === 'string') {
+      try {
+        patchDoc = JSON.parse(patch);
+      } catch (e) {
+        throw new ApiError('BadRequest', `error decoding patch: ${(e as Error).message}`);
+      }
     }
     for (let attempt = 0; ; attempt++) {
       const cur = await this.store.get(key);
@@ -221,7 +254,7 @@ export class ApiCore {
       const pinned = (patchDoc as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
       if (pinned && pinned !== cur.metadata.resourceVersion) throw conflict(info.resource, name, info.group);
       try {
-        return await this.writeUpdate(info, key, cur, obj, subresource);
+        return await this.writeUpdate(info, key, cur, obj, subresource, opts);
       } catch (e) {
         // A patch is computed against what is stored: on a race, recompute, unless pinned.
         if (e instanceof ApiError && e.reason === 'Conflict' && !pinned && attempt < 5) continue;
@@ -243,19 +276,51 @@ export class ApiCore {
     if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
       throw new ApiError('Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
     }
-    if (info.kind === 'Namespace') return this.deleteNamespace(cur);
-    if (info.kind === 'Pod') {
-      const graceful = this.gracefulPodDeletion(cur, params.gracePeriodSeconds);
-      if (graceful) return this.storeUpdate(info, key, cur, graceful);
+    const strategy = strategyFor(info.kind);
+    const dryRun = !!params.dryRun;
+    const decision = strategy.beginDelete?.(cur, params.gracePeriodSeconds);
+    if (decision) {
+      const out = 'keep' in decision ? decision.keep : await this.storeUpdate(info, key, cur, decision.mark, dryRun);
+      if (strategy.emptiesOnDelete && !dryRun) void this.finishNamespaceDeletion(cur.metadata.name!);
+      return out;
     }
     if ((cur.metadata.finalizers?.length ?? 0) > 0) {
       if (cur.metadata.deletionTimestamp) return cur;
       const marked = structuredClone(cur);
       marked.metadata.deletionTimestamp = rfc3339();
       marked.metadata.deletionGracePeriodSeconds = 0;
-      return this.storeUpdate(info, key, cur, marked);
+      return this.storeUpdate(info, key, cur, marked, dryRun);
     }
-    return this.remove(info, key, cur);
+    return this.remove(info, key, cur, dryRun);
+  }
+
+  /** deletecollection: deletes what the selectors match; objects already gone are skipped. */
+  async deleteCollection(resource: string, q: ListQuery, params: DeleteParams = {}): Promise<ObjectList> {
+    const info = this.info(resource);
+    const list = await this.list(resource, q);
+    const deleted: KubeObject[] = [];
+    for (const o of list.items) {
+      try {
+        deleted.push(await this.delete(info.resource, o.metadata.namespace, o.metadata.name!, params));
+      } catch (e) {
+        if (!(e instanceof ApiError && e.reason === 'NotFound')) throw e;
+      }
+    }
+    return { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata: {}, items: deleted };
+  }
+
+  /** GET .../scale */
+  async getScale(resource: string, namespace: string | undefined, name: string): Promise<Scale> {
+    return scaleOf(await this.get(this.scalable(resource), namespace, name));
+  }
+
+  /** PUT .../scale: sets spec.replicas through the one update pipeline. */
+  async updateScale(resource: string, namespace: string | undefined, name: string, replicas: unknown, opts: WriteOptions = {}): Promise<Scale> {
+    this.scalable(resource);
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+      throw new ApiError('BadRequest', `Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+    }
+    return scaleOf(await this.patch(resource, namespace, name, { spec: { replicas } }, 'merge', '', opts));
   }
 
   /**
@@ -308,6 +373,12 @@ export class ApiCore {
 
   // ---- internals ----
 
+  private scalable(resource: string): string {
+    const info = this.info(resource);
+    if (!info.subresources.includes('scale')) throw new ApiError('NotFound', 'the server could not find the requested resource');
+    return info.resource;
+  }
+
   private ns(info: ResourceInfo, namespace: string | undefined): string | undefined {
     return info.namespaced ? namespace || 'default' : undefined;
   }
@@ -327,7 +398,7 @@ export class ApiCore {
   private checkShape(info: ResourceInfo, input: KubeObject): KubeObject {
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError('BadRequest', 'the body of the request was in an unknown format');
     const text = JSON.stringify(input);
-    if (text.length > MAX_OBJECT_BYTES) throw new ApiError('RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) throw requestTooLarge();
     const obj = JSON.parse(text) as KubeObject;
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
     if (obj.kind && obj.kind !== info.kind) {
@@ -349,23 +420,8 @@ export class ApiCore {
     }
   }
 
-  private assignPodCidr(node: Node): string | undefined {
-    node.spec ??= {};
-    if (node.spec.podCIDR) {
-      try {
-        this.podCidrs.allocate(node.spec.podCIDR);
-        return node.spec.podCIDR;
-      } catch (e) {
-        throw fieldInvalidError('Node', node.metadata.name ?? '', 'spec.podCIDR', node.spec.podCIDR, (e as Error).message);
-      }
-    }
-    const cidr = this.podCidrs.allocateNext();
-    node.spec.podCIDR = cidr;
-    node.spec.podCIDRs = [cidr];
-    return cidr;
-  }
-
-  private async writeUpdate(info: ResourceInfo, key: string, cur: KubeObject, obj: KubeObject, subresource: string): Promise<KubeObject> {
+  private async writeUpdate(info: ResourceInfo, key: string, cur: KubeObject, obj: KubeObject, subresource: string, opts: WriteOptions): Promise<KubeObject> {
+    const dryRun = !!opts.dryRun;
     const strategy = strategyFor(info.kind);
     let next: KubeObject;
     if (subresource === 'status') {
@@ -380,37 +436,35 @@ export class ApiCore {
     carryOverForUpdate(next, cur);
     delete next.metadata.resourceVersion;
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
-    if (info.kind === 'Node' && cur.spec && (cur.spec as { podCIDR?: string }).podCIDR) {
-      (next.spec as Record<string, unknown>) ??= {};
-      (next.spec as Record<string, unknown>).podCIDR = (cur.spec as { podCIDR?: string }).podCIDR;
-      (next.spec as Record<string, unknown>).podCIDRs = (cur.spec as { podCIDRs?: string[] }).podCIDRs;
-    }
-    if (info.kind === 'Service' && subresource !== 'status') prepareServiceUpdate(next as Service, cur as Service);
+    if (subresource !== 'status') strategy.prepareForUpdate?.(next, cur);
     next = defaultObject(info.kind, next);
     const errs = validateObject(info.kind, next, cur, { beforeAllocation: true });
     if (errs.length) throw invalidError(info.kind, next.metadata.name ?? '', errs, info.group);
 
     // Finalizers all gone on an object being deleted: the delete completes now.
-    if (next.metadata.deletionTimestamp && info.kind !== 'Pod' && info.kind !== 'Namespace' && (next.metadata.finalizers?.length ?? 0) === 0) {
-      return this.remove(info, key, cur);
+    if (next.metadata.deletionTimestamp && strategy.removeWhenFinalized && (next.metadata.finalizers?.length ?? 0) === 0) {
+      return this.remove(info, key, cur, dryRun);
     }
     if (sameObject(next, cur)) return cur;
 
-    if (info.kind === 'Service' && subresource !== 'status') {
-      const { allocated, toRelease } = await this.services.allocateForUpdate(next as Service, cur as Service);
-      try {
-        const stored = await this.storeUpdate(info, key, cur, next);
-        await this.services.release(toRelease);
-        return stored;
-      } catch (e) {
-        await this.services.release(allocated);
-        throw e;
-      }
+    const reservation = subresource !== 'status' ? await strategy.allocate?.(this.allocators, next, cur, dryRun) : undefined;
+    if (dryRun) {
+      await reservation?.rollback();
+      return next;
     }
-    return this.storeUpdate(info, key, cur, next);
+    try {
+      const stored = await this.storeUpdate(info, key, cur, next);
+      await reservation?.commit();
+      return stored;
+    } catch (e) {
+      await reservation?.rollback();
+      throw e;
+    }
   }
 
-  private async storeUpdate(info: ResourceInfo, key: string, cur: KubeObject, next: KubeObject): Promise<KubeObject> {
+  /** Writes an update of cur; a dry run answers with it unwritten. */
+  private async storeUpdate(info: ResourceInfo, key: string, cur: KubeObject, next: KubeObject, dryRun = false): Promise<KubeObject> {
+    if (dryRun) return next;
     try {
       return await this.store.update(key, next, revisionOf(cur));
     } catch (e) {
@@ -421,7 +475,8 @@ export class ApiCore {
   }
 
   /** Removes the object for good, frees what it held and deletes what it owned. */
-  private async remove(info: ResourceInfo, key: string, cur: KubeObject): Promise<KubeObject> {
+  private async remove(info: ResourceInfo, key: string, cur: KubeObject, dryRun = false): Promise<KubeObject> {
+    if (dryRun) return cur;
     let gone: KubeObject;
     try {
       gone = await this.store.delete(key, revisionOf(cur));
@@ -430,11 +485,7 @@ export class ApiCore {
       if (isStoreError(e, 'NotFound')) throw notFound(info.resource, cur.metadata.name!, info.group);
       throw e;
     }
-    if (info.kind === 'Service') await this.services.release(allocationOf(cur as Service));
-    if (info.kind === 'Node') {
-      const cidr = (cur as Node).spec?.podCIDR;
-      if (cidr) this.podCidrs.release(cidr);
-    }
+    await strategyFor(info.kind).release?.(this.allocators, cur);
     if (info.namespaced && cur.metadata.uid) void this.deleteDependents(cur.metadata.namespace!, cur.metadata.uid);
     return gone;
   }
@@ -452,45 +503,6 @@ export class ApiCore {
         }
       }
     }
-  }
-
-  /** Returns the pod marked for graceful deletion, or undefined to delete it now. */
-  private gracefulPodDeletion(pod: KubeObject, requested: number | undefined): KubeObject | undefined {
-    const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    const phase = (pod.status as { phase?: string } | undefined)?.phase;
-    let grace = requested ?? spec.terminationGracePeriodSeconds ?? 30;
-    if (grace < 0) grace = 0;
-    // Unscheduled or finished pods have nothing to stop: they go at once.
-    if (grace === 0 || !spec.nodeName || phase === 'Succeeded' || phase === 'Failed') {
-      return (pod.metadata.finalizers?.length ?? 0) > 0 ? this.markDeleted(pod, 0) : undefined;
-    }
-    const prev = pod.metadata.deletionGracePeriodSeconds;
-    if (pod.metadata.deletionTimestamp && prev !== undefined && prev <= grace) return pod;
-    return this.markDeleted(pod, grace);
-  }
-
-  private markDeleted(obj: KubeObject, grace: number): KubeObject {
-    const next = structuredClone(obj);
-    next.metadata.deletionTimestamp = rfc3339(Date.now() + grace * 1000);
-    next.metadata.deletionGracePeriodSeconds = grace;
-    return next;
-  }
-
-  private async deleteNamespace(ns: KubeObject): Promise<KubeObject> {
-    const name = ns.metadata.name!;
-    if (SYSTEM_NAMESPACES.includes(name)) {
-      throw new ApiError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
-    }
-    let marked = ns;
-    if (!ns.metadata.deletionTimestamp) {
-      const next = structuredClone(ns);
-      next.metadata.deletionTimestamp = rfc3339();
-      next.metadata.deletionGracePeriodSeconds = 0;
-      next.status = { phase: 'Terminating' };
-      marked = await this.storeUpdate(this.info('namespaces'), `/namespaces/${name}`, ns, next);
-    }
-    void this.finishNamespaceDeletion(name);
-    return marked;
   }
 
   /** Deletes everything in the namespace, waits for pods to go, then the namespace itself. */
@@ -519,6 +531,20 @@ export class ApiCore {
       this.log.error('namespace deletion failed', { namespace: name, error: e });
     }
   }
+}
+
+function scaleOf(obj: KubeObject): Scale {
+  const spec = obj.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  const status = obj.status as { replicas?: number } | undefined;
+  const sel = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const m = obj.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 1 },
+    status: { replicas: status?.replicas ?? 0, selector: sel },
+  };
 }
 
 /** Store event -> watch event, with selector transitions turned into ADDED/DELETED. */

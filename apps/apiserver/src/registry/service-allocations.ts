@@ -2,9 +2,12 @@
 // allocation in the store (/allocations/...) is the arbiter, created with create-if-absent,
 // so two apiservers on one etcd never hand out the same IP or port. Every allocation made
 // for a request is rolled back if the request fails, so a failed create leaks nothing.
+// A dry run allocates in memory only and checks the store's keys without writing them, so it
+// answers with the IPs and ports a real request would get (or its error) and stores nothing;
+// the caller releases it with release(a, { dryRun: true }).
 import { AllocationError, IPRangeAllocator, PortRangeAllocator } from '@svcnet/allocators';
 import { ApiError, isHeadless, needsHealthCheckNodePort, needsNodePorts, type Service, type KubeObject } from '@svcnet/api-types';
-import { isStoreError, type Store } from '@svcnet/store';
+import { isStoreError, StoreError, type Store } from '@svcnet/store';
 import { fieldInvalidError } from './field-errors';
 
 export interface Allocation {
@@ -79,13 +82,13 @@ export class ServiceAllocations {
   }
 
   /** Fills in clusterIP(s), nodePorts and healthCheckNodePort of a new Service. */
-  async allocateForCreate(svc: Service): Promise<Allocation> {
+  async allocateForCreate(svc: Service, dryRun = false): Promise<Allocation> {
     const done = emptyAllocation();
     try {
-      await this.allocateMissing(svc, undefined, done);
+      await this.allocateMissing(svc, undefined, done, dryRun);
       return done;
     } catch (e) {
-      await this.release(done);
+      await this.release(done, { dryRun });
       throw e;
     }
   }
@@ -94,12 +97,12 @@ export class ServiceAllocations {
    * Works out an update: keeps what the old Service held where the new one still needs it,
    * allocates what is new, and returns what to release once the update is stored.
    */
-  async allocateForUpdate(next: Service, old: Service): Promise<{ allocated: Allocation; toRelease: Allocation }> {
+  async allocateForUpdate(next: Service, old: Service, dryRun = false): Promise<{ allocated: Allocation; toRelease: Allocation }> {
     const done = emptyAllocation();
     try {
-      await this.allocateMissing(next, old, done);
+      await this.allocateMissing(next, old, done, dryRun);
     } catch (e) {
-      await this.release(done);
+      await this.release(done, { dryRun });
       throw e;
     }
     const keep = allocationOf(next);
@@ -110,29 +113,38 @@ export class ServiceAllocations {
     };
   }
 
-  async release(a: Allocation): Promise<void> {
+  async release(a: Allocation, opts: { dryRun?: boolean } = {}): Promise<void> {
     for (const ip of a.ips) {
       this.ips.release(ip);
-      await this.store.delete(IP_PREFIX + ip).catch(() => undefined);
+      if (!opts.dryRun) await this.store.delete(IP_PREFIX + ip).catch(() => undefined);
     }
     for (const p of a.ports) {
       this.ports.release(p);
-      await this.store.delete(PORT_PREFIX + p).catch(() => undefined);
+      if (!opts.dryRun) await this.store.delete(PORT_PREFIX + p).catch(() => undefined);
     }
   }
 
-  private async allocateMissing(svc: Service, old: Service | undefined, done: Allocation): Promise<void> {
+  /** Takes the arbiter key, or on a dry run only checks that it is free. */
+  private async claim(key: string, value: string, owner: string, dryRun: boolean): Promise<void> {
+    if (!dryRun) {
+      await this.store.create(key, this.record(value, owner));
+      return;
+    }
+    if (await this.store.get(key)) throw new StoreError('KeyExists', `key ${key} exists`);
+  }
+
+  private async allocateMissing(svc: Service, old: Service | undefined, done: Allocation, dryRun: boolean): Promise<void> {
     const owner = ownerOf(svc);
     const oldAlloc = old ? allocationOf(old) : emptyAllocation();
     // ClusterIP
     if (svc.spec.type !== 'ExternalName' && !isHeadless(svc)) {
       const wanted = svc.spec.clusterIP || svc.spec.clusterIPs?.[0];
       if (!wanted) {
-        const ip = await this.nextIP(owner);
+        const ip = await this.nextIP(owner, dryRun);
         done.ips.push(ip);
         svc.spec.clusterIP = ip;
       } else if (!oldAlloc.ips.includes(wanted)) {
-        await this.takeIP(wanted, owner);
+        await this.takeIP(wanted, owner, dryRun);
         done.ips.push(wanted);
         svc.spec.clusterIP = wanted;
       }
@@ -152,11 +164,11 @@ export class ServiceAllocations {
           seen.add(p.nodePort);
           continue;
         }
-        await this.takePort(p.nodePort, owner, field);
+        await this.takePort(p.nodePort, owner, field, dryRun);
         done.ports.push(p.nodePort);
         seen.add(p.nodePort);
       } else if (needsNodePorts(svc)) {
-        const port = await this.nextPort(owner);
+        const port = await this.nextPort(owner, dryRun);
         done.ports.push(port);
         p.nodePort = port;
         seen.add(port);
@@ -165,17 +177,17 @@ export class ServiceAllocations {
     if (needsHealthCheckNodePort(svc)) {
       const hc = svc.spec.healthCheckNodePort;
       if (!hc) {
-        const port = await this.nextPort(owner);
+        const port = await this.nextPort(owner, dryRun);
         done.ports.push(port);
         svc.spec.healthCheckNodePort = port;
       } else if (!oldAlloc.ports.includes(hc)) {
-        await this.takePort(hc, owner, 'spec.healthCheckNodePort');
+        await this.takePort(hc, owner, 'spec.healthCheckNodePort', dryRun);
         done.ports.push(hc);
       }
     }
   }
 
-  private async takeIP(ip: string, owner: string): Promise<void> {
+  private async takeIP(ip: string, owner: string, dryRun: boolean): Promise<void> {
     try {
       this.ips.allocate(ip);
     } catch (e) {
@@ -183,7 +195,7 @@ export class ServiceAllocations {
       throw e;
     }
     try {
-      await this.store.create(IP_PREFIX + ip, this.record(ip, owner));
+      await this.claim(IP_PREFIX + ip, ip, owner, dryRun);
     } catch (e) {
       if (isStoreError(e, 'KeyExists')) throw fieldInvalidError('Service', nameOf(owner), 'spec.clusterIPs', [ip], `failed to allocate IP ${ip}: provided IP is already allocated`);
       this.ips.release(ip);
@@ -191,7 +203,7 @@ export class ServiceAllocations {
     }
   }
 
-  private async nextIP(owner: string): Promise<string> {
+  private async nextIP(owner: string, dryRun: boolean): Promise<string> {
     for (let attempt = 0; attempt < 64; attempt++) {
       let ip: string;
       try {
@@ -201,7 +213,7 @@ export class ServiceAllocations {
         throw e;
       }
       try {
-        await this.store.create(IP_PREFIX + ip, this.record(ip, owner));
+        await this.claim(IP_PREFIX + ip, ip, owner, dryRun);
         return ip;
       } catch (e) {
         if (!isStoreError(e, 'KeyExists')) {
@@ -214,7 +226,7 @@ export class ServiceAllocations {
     throw new ApiError('InternalError', 'Internal error occurred: failed to allocate a serviceIP: too many conflicts');
   }
 
-  private async takePort(port: number, owner: string, field: string): Promise<void> {
+  private async takePort(port: number, owner: string, field: string, dryRun: boolean): Promise<void> {
     try {
       this.ports.allocate(port);
     } catch (e) {
@@ -222,7 +234,7 @@ export class ServiceAllocations {
       throw e;
     }
     try {
-      await this.store.create(PORT_PREFIX + port, this.record(String(port), owner));
+      await this.claim(PORT_PREFIX + port, String(port), owner, dryRun);
     } catch (e) {
       if (isStoreError(e, 'KeyExists')) throw fieldInvalidError('Service', nameOf(owner), field, port, 'provided port is already allocated');
       this.ports.release(port);
@@ -230,7 +242,7 @@ export class ServiceAllocations {
     }
   }
 
-  private async nextPort(owner: string): Promise<number> {
+  private async nextPort(owner: string, dryRun: boolean): Promise<number> {
     for (let attempt = 0; attempt < 64; attempt++) {
       let port: number;
       try {
@@ -240,7 +252,7 @@ export class ServiceAllocations {
         throw e;
       }
       try {
-        await this.store.create(PORT_PREFIX + port, this.record(String(port), owner));
+        await this.claim(PORT_PREFIX + port, String(port), owner, dryRun);
         return port;
       } catch (e) {
         if (!isStoreError(e, 'KeyExists')) {
