@@ -723,7 +723,7 @@ async function ctrBurst() {
   // The state dir must not be under /tmp (pods get a private /tmp).
   stateDir = fs.mkdtempSync('/var/lib/svcnet-bench-');
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-bench-pods-'));
-  flags = [`--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`, `--api-port=${20000 + Math.floor(Math.random() * 20000)}`];
+  flags = [`--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`, `--api-port=${20000 + Math.floor(Math.random() * 20000)}`, `--kubeconfig=${path.join(runDir, 'kubeconfig')}`];
   let client;
   const obs = {};
   const R = {};

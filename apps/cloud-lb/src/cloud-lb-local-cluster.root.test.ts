@@ -20,7 +20,7 @@ const base = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-lb-local-'));
 // Not under /tmp: pods get a private /tmp.
 const stateDir = fs.mkdtempSync('/var/lib/svcnet-t-lb-');
 const runDir = path.join(base, 'run');
-const flags = [`--api-port=${20000 + Math.floor(Math.random() * 20000)}`, `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`];
+const flags = [`--api-port=${20000 + Math.floor(Math.random() * 20000)}`, `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`, `--kubeconfig=${path.join(base, 'kubeconfig')}`];
 
 function logs(): string {
   const dir = path.join(runDir, 'logs');

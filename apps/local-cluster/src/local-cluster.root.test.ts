@@ -19,7 +19,7 @@ const base = fs.mkdtempSync(path.join(os.tmpdir(), 'svcnet-local-'));
 const stateDir = fs.mkdtempSync('/var/lib/svcnet-test-');
 const runDir = path.join(base, 'run');
 const apiPort = String(20000 + Math.floor(Math.random() * 20000));
-const flags = [`--api-port=${apiPort}`, `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`];
+const flags = [`--api-port=${apiPort}`, `--prefix=${prefix}`, `--state-dir=${stateDir}`, `--run-dir=${runDir}`, `--kubeconfig=${path.join(base, 'kubeconfig')}`];
 
 function svcnet(...args: string[]): string {
   const r = spawnSync(process.execPath, [MAIN, ...args, ...flags], { encoding: 'utf8', timeout: 180_000 });

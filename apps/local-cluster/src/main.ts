@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { announceReady, findReadyLine, parseFlags } from '@svcnet/observability';
 import { ApiClient } from '@svcnet/api-client';
 import type { Endpoints, Service } from '@svcnet/api-types';
@@ -12,6 +13,8 @@ import { createNetwork, destroyNetwork } from './network-setup';
 import { Supervisor, alive, stopPid } from './supervisor';
 import { readState, removeState, writeState } from './cluster-state';
 import { Progress } from './progress';
+import { svcnetKubeconfig } from './kubeconfig';
+import { installKubeconfig, kubeconfigTarget, uninstallKubeconfig, type KubeconfigTarget } from './kubeconfig-file';
 import { loadImages } from './image-load';
 import { nodeRuntimePaths, startNodeRuntime, stopNodeRuntime } from './node-runtime';
 import { buildStandins, publishStandins, startRegistry, type RegistryHandle } from '@svcnet/local-registry';
@@ -29,6 +32,7 @@ const FLAGS = {
   'api-port': { default: '6443', help: 'port of the kubectl API on 127.0.0.1 (0: no kubectl API)' },
   purge: { boolean: true, default: 'false', help: 'down: also delete the state dir (the stored objects)' },
   detach: { boolean: true, default: 'false', help: 'up: return once the cluster is ready and leave it running in the background' },
+  kubeconfig: { default: '', help: 'kubeconfig that up merges the svcnet context into and down removes it from (default: ~/.kube/config of $SUDO_USER, else of root; SVCNET_NO_KUBECONFIG=1: none)' },
 };
 
 type Flags = Record<keyof typeof FLAGS, string>;
@@ -45,11 +49,13 @@ async function main(): Promise<void> {
       return down(f);
     case 'status':
       return status(f);
+    case 'kubeconfig':
+      return printKubeconfig(f);
     case 'images':
       if (positional[0] !== 'load') throw new Error('usage: svcnet images load <image archive>...');
       return imagesLoad(f, positional.slice(1));
     default:
-      process.stdout.write('usage: svcnet up [--detach] | down [--purge] | status | images load <archive>...   (flags: --help)\n');
+      process.stdout.write('usage: svcnet up [--detach] | down [--purge] | status | kubeconfig | images load <archive>...   (flags: --help)\n');
       process.exit(cmd ? 2 : 0);
   }
 }
@@ -106,6 +112,7 @@ async function up(f: Flags): Promise<void> {
       p.step(`containerd ${n.name} stopped, its pods removed`);
     }
     await registry?.stop();
+    removeUserKubeconfig(f, (m) => p.step(m));
     await destroyNetwork(t, (m) => p.step(m));
     removeState(runDir);
     fs.rmSync(sock.slice('unix://'.length), { force: true });
@@ -174,7 +181,8 @@ async function up(f: Flags): Promise<void> {
     if (fs.existsSync(appMain('cloud-lb'))) progress.step(`cloud-lb ready (pool ${f['lb-pool']} on ${t.lanBridge})`);
     const kubeconfig = http ? path.join(pki, 'admin.kubeconfig') : undefined;
     record(kubeconfig);
-    printWelcome(t, progress.total(), kubeconfig);
+    const merged = kubeconfig ? mergeUserKubeconfig(f, kubeconfig) : undefined;
+    printWelcome(t, progress.total(), kubeconfig, merged);
     if (process.env.SVCNET_DETACHED === '1') announceReady({ component: 'local-cluster' });
   } catch (e) {
     process.stdout.write(`!! ${(e as Error).message}\n`);
@@ -264,12 +272,52 @@ async function ensureClusterDns(client: ApiClient, t: LocalTopology): Promise<vo
   client.close();
 }
 
-function printWelcome(t: LocalTopology, took: string, kubeconfig?: string): void {
+/** `up`: the svcnet context in the invoking user's kubeconfig (kind's behaviour: it becomes current). */
+function mergeUserKubeconfig(f: Flags, adminKubeconfig: string): { target: KubeconfigTarget; previousContext: string } | undefined {
+  try {
+    const target = kubeconfigTarget(f.kubeconfig);
+    if (!target) return undefined;
+    const svcnet = svcnetKubeconfig(fs.readFileSync(adminKubeconfig, 'utf8'), `https://127.0.0.1:${f['api-port']}`);
+    return { target, ...installKubeconfig(target, svcnet) };
+  } catch (e) {
+    // a kubeconfig we cannot read or write is no reason to stop a cluster that is up
+    process.stdout.write(`!! could not merge the svcnet context into your kubeconfig: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** `down` (and the end of `up`): the svcnet cluster, user and context out of that kubeconfig again. */
+function removeUserKubeconfig(f: Flags, say: (m: string) => void): void {
+  try {
+    const target = kubeconfigTarget(f.kubeconfig);
+    if (target && uninstallKubeconfig(target)) say(`removed the svcnet context from ${target.file}`);
+  } catch (e) {
+    say(`could not remove the svcnet context: ${(e as Error).message}`);
+  }
+}
+
+/** `svcnet kubeconfig`: the admin kubeconfig, with cluster, user and context named svcnet. */
+function printKubeconfig(f: Flags): void {
+  const st = readState(f['run-dir']);
+  const admin = st?.kubeconfig ?? path.join(f['state-dir'], 'pki', 'admin.kubeconfig');
+  if (!fs.existsSync(admin)) throw new Error(`${admin} does not exist: start the cluster with "svcnet up"`);
+  // the admin file names the port of the first `up`; an explicit --api-port overrides it
+  const server = process.argv.some((a) => a.startsWith('--api-port')) ? `https://127.0.0.1:${f['api-port']}` : undefined;
+  process.stdout.write(stringifyYaml(svcnetKubeconfig(fs.readFileSync(admin, 'utf8'), server)));
+}
+
+function printWelcome(t: LocalTopology, took: string, kubeconfig?: string, merged?: { target: KubeconfigTarget; previousContext: string }): void {
+  const was = merged?.previousContext && merged.previousContext !== 'svcnet' ? ` (it was "${merged.previousContext}": kubectl config use-context ${merged.previousContext} to go back)` : '';
+  const kubectlSetup = !kubeconfig
+    ? ['  (kubectl API not built in this tree)']
+    : merged
+      ? [`  # context "svcnet" merged into ${merged.target.file} (${merged.target.user}) and made current, as kind does${was}`, '  kubectl config use-context svcnet   # only if you switched away']
+      : [`  export KUBECONFIG=${kubeconfig}    # as root; or: sudo ./svcnet kubeconfig > ~/.kube/svcnet.yaml`];
   const lines = [
     '',
     `svcnet is up in ${took}: ${t.nodes.length} nodes (${t.nodes.map((n) => `${n.name} ${n.ip}`).join(', ')})`,
     '',
-    kubeconfig ? `  export KUBECONFIG=${kubeconfig}` : '  (kubectl API not built in this tree)',
+    ...kubectlSetup,
     '  kubectl get nodes -o wide',
     '  kubectl create deployment web --image=nginx --replicas=3 && kubectl expose deployment web --port 8080 --target-port 80',
     `  sudo ip netns exec ${t.clientNetns} curl http://<node IP>:<nodePort>/      # from outside the cluster`,
@@ -324,6 +372,7 @@ async function down(f: Flags): Promise<void> {
   await destroyNetwork(localTopology(left?.nodes ?? Number(f.nodes), left?.prefix ?? t.prefix), (m) => progress.step(m));
   removeState(f['run-dir']);
   fs.rmSync(path.join(f['run-dir'], 'apiserver.sock'), { force: true });
+  removeUserKubeconfig(f, (m) => progress.step(m));
   if (f.purge === 'true') {
     fs.rmSync(f['state-dir'], { recursive: true, force: true });
     progress.step(`removed ${f['state-dir']}`);
@@ -346,7 +395,7 @@ async function status(f: Flags): Promise<void> {
   }
   process.stdout.write(`svcnet is running (pid ${st.supervisorPid}, since ${st.startedAt})\n`);
   for (const p of st.processes) process.stdout.write(`  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${alive(p.pid) ? 'running' : 'EXITED'}  ${p.logFile}\n`);
-  if (st.kubeconfig) process.stdout.write(`  export KUBECONFIG=${st.kubeconfig}\n`);
+  if (st.kubeconfig) process.stdout.write(`  kubeconfig: context "svcnet" (kubectl config use-context svcnet), or ./svcnet kubeconfig; admin file ${st.kubeconfig}\n`);
 }
 
 main().catch((e) => {

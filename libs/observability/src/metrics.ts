@@ -1,4 +1,6 @@
-// A small Prometheus registry: counters, gauges and histograms rendered in the text format.
+// A small Prometheus registry: counters, gauges and histograms rendered in the text format,
+// plus the process and Node.js runtime metrics (process-metrics.ts) unless turned off.
+import { ProcessMetrics } from './process-metrics';
 
 type Labels = Record<string, string>;
 
@@ -54,6 +56,16 @@ export class Gauge implements Metric {
   }
 }
 
+/** Prometheus' ExponentialBuckets(start, factor, count). */
+export function exponentialBuckets(start: number, factor: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => start * factor ** i);
+}
+
+/** Prometheus' LinearBuckets(start, width, count). */
+export function linearBuckets(start: number, width: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => start + width * i);
+}
+
 export const DEFAULT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class Histogram implements Metric {
@@ -91,8 +103,17 @@ export class Histogram implements Metric {
   }
 }
 
+export interface RegistryOptions {
+  /** process_* and nodejs_* metrics (default true) */
+  processMetrics?: boolean;
+}
+
 export class Registry {
   private metrics: Metric[] = [];
+  private readonly process?: ProcessMetrics;
+  constructor(opts: RegistryOptions = {}) {
+    if (opts.processMetrics !== false) this.process = new ProcessMetrics();
+  }
   counter(name: string, help: string): Counter {
     return this.add(new Counter(name, help));
   }
@@ -103,7 +124,8 @@ export class Registry {
     return this.add(new Histogram(name, help, buckets));
   }
   render(): string {
-    return this.metrics.map((m) => m.render()).join('\n') + '\n';
+    const all = this.process ? [...this.metrics, this.process] : this.metrics;
+    return all.map((m) => m.render()).join('\n') + '\n';
   }
   private add<M extends Metric>(m: M): M {
     this.metrics.push(m);

@@ -7,7 +7,7 @@ import { FakeNftables } from '@svcnet/nftables/testing';
 import { createLogger, Registry } from '@svcnet/observability';
 import { ep, slice, svc } from '@svcnet/proxy-rules/testing';
 import { Proxier, type SyncReport } from './proxier';
-import { ProxyMetrics } from './proxy-metrics';
+import { KUBE_PROXY_METRIC_NAMES, ProxyMetrics } from './proxy-metrics';
 import { healthCheckResponse, healthCheckTargets } from './health-check-targets';
 import { udpConntrackDeletions } from './udp-conntrack';
 import { renderRuleset } from '@svcnet/proxy-rules';
@@ -98,9 +98,15 @@ test('no sync before start; a full sync first, then incremental syncs that do no
   assert.equal(nft.reads, 1, 'incremental syncs diff against the last applied state');
   assert.ok(reports[1].operations > 0 && reports[1].operations < 12, render(nft.applies[1]));
   const metrics = registry.render();
-  assert.match(metrics, /proxy_network_programming_duration_seconds_count 4/);
-  assert.match(metrics, /proxy_sync_rules_duration_seconds_count\{kind="incremental"\} 1/);
-  assert.match(metrics, /proxy_nftables_objects\{type="chains"\} \d+/);
+  assert.match(metrics, /^kubeproxy_network_programming_duration_seconds_count\{ip_family="IPv4"\} 4$/m);
+  assert.match(metrics, /^kubeproxy_sync_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} 2$/m);
+  assert.match(metrics, /^kubeproxy_sync_full_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} 1$/m);
+  assert.match(metrics, /^kubeproxy_sync_partial_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} 1$/m);
+  assert.match(metrics, /^kubeproxy_sync_proxy_rules_duration_seconds_bucket\{ip_family="IPv4",le="16.384"\} 2$/m);
+  assert.match(metrics, /^kubeproxy_sync_proxy_rules_last_timestamp_seconds\{ip_family="IPv4"\} \d+/m);
+  assert.match(metrics, /^svcnet_proxy_nftables_objects\{type="chains"\} \d+$/m);
+  for (const name of KUBE_PROXY_METRIC_NAMES) assert.match(metrics, new RegExp(`^# TYPE ${name} `, 'm'));
+  assert.doesNotMatch(metrics, /^proxy_/m, 'no pre-upstream names left');
   p.stop();
 
   // A restarted agent reads the kernel, finds everything in place, and changes nothing.
