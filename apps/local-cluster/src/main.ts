@@ -16,7 +16,7 @@ import { Progress } from './progress';
 import { svcnetKubeconfig } from './kubeconfig';
 import { installKubeconfig, kubeconfigTarget, uninstallKubeconfig, type KubeconfigTarget } from './kubeconfig-file';
 import { loadImages } from './image-load';
-import { nodeRuntimePaths, startNodeRuntime, stopNodeRuntime } from './node-runtime';
+import { nodeCgroupRoot, nodeRuntimePaths, removeNodeCgroups, startNodeRuntime, stopNodeRuntime } from './node-runtime';
 import { buildStandins, publishStandins, startRegistry, type RegistryHandle } from '@svcnet/local-registry';
 import type { ContainerdProcess } from '@svcnet/containerd';
 
@@ -109,6 +109,7 @@ async function up(f: Flags): Promise<void> {
     p.step('processes stopped');
     for (const n of t.nodes) {
       await stopNodeRuntime(nodeRuntimePaths(stateDir, runDir, n), runtimes.get(n.name));
+      removeNodeCgroups(nodeCgroupRoot(t.prefix, n));
       p.step(`containerd ${n.name} stopped, its pods removed`);
     }
     await registry?.stop();
@@ -230,6 +231,8 @@ function nodeAgentFlags(n: LocalTopology['nodes'][number], rt: ReturnType<typeof
     `--runtime-state-dir=${rt.state}`,
     `--cni-bin-dir=${rt.cniBin}`,
     `--cni-conf-dir=${rt.cniConf}`,
+    // pods of this cluster's nodes under /<prefix>/<node>: clusters with other prefixes never share cgroups
+    `--cgroup-root=${nodeCgroupRoot(o.t.prefix, n)}`,
     `--kubelet-socket=${path.join(o.runDir, `kubelet-${n.name}.sock`)}`,
     '--health-port=0',
   ];
@@ -368,6 +371,7 @@ async function down(f: Flags): Promise<void> {
   for (const n of localTopology(left?.nodes ?? Number(f.nodes), left?.prefix ?? t.prefix).nodes) {
     const c = left?.processes.find((x) => x.name === `containerd-${n.name}`);
     await stopNodeRuntime(nodeRuntimePaths(f['state-dir'], f['run-dir'], n), c && alive(c.pid) ? { pid: c.pid } : undefined);
+    removeNodeCgroups(nodeCgroupRoot(left?.prefix ?? t.prefix, n));
   }
   await destroyNetwork(localTopology(left?.nodes ?? Number(f.nodes), left?.prefix ?? t.prefix), (m) => progress.step(m));
   removeState(f['run-dir']);

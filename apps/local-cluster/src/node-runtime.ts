@@ -87,3 +87,42 @@ export async function stopNodeRuntime(p: NodeRuntimePaths, proc?: ContainerdProc
   await unmountUnder(p.state, p.root).catch(() => undefined);
   fs.rmSync(p.socket, { force: true });
 }
+
+/** the cgroup parent of a node's pods (the kubelet's --cgroup-root) */
+export function nodeCgroupRoot(prefix: string, node: LocalNode): string {
+  return `/${prefix}/${node.name}`;
+}
+
+/** rmdir what is left of a node's cgroups once its pods are gone (pod dirs first, then the node's,
+ *  then the cluster's if empty); busy directories stay */
+export function removeNodeCgroups(root: string): void {
+  const mount = '/sys/fs/cgroup';
+  let hierarchies: string[] = [];
+  try {
+    hierarchies = fs.readdirSync(mount);
+  } catch {
+    return; // no cgroupfs
+  }
+  const rmTree = (dir: string): void => {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // this hierarchy never had it
+    }
+    for (const e of entries) if (e.isDirectory()) rmTree(path.join(dir, e.name));
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // EBUSY: a process is still in it; left for the next down
+    }
+  };
+  for (const h of hierarchies) {
+    rmTree(path.join(mount, h, root));
+    try {
+      fs.rmdirSync(path.join(mount, h, path.dirname(root)));
+    } catch {
+      // another node of the cluster still has pods there, or it never existed
+    }
+  }
+}
