@@ -38,6 +38,19 @@ test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoi
   const c = api.client;
   const nodes = c.resource<Node>('nodes');
   const pods = c.resource<Pod>('pods');
+  // as a kubelet does: read the latest pod, write its status, again on a Conflict (the
+  // scheduler and controllers write the same object concurrently)
+  const writePodStatus = async (name: string, status: (cur: Pod['status']) => Pod['status']): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await pods.get('default', name);
+      try {
+        await pods.updateStatus({ ...cur, status: status(cur.status) });
+        return;
+      } catch (e) {
+        if ((e as { reason?: string }).reason !== 'Conflict' || attempt >= 5) throw e;
+      }
+    }
+  };
   const eps = c.resource<Endpoints>('endpoints');
   const slices = c.resource<EndpointSlice>('endpointslices');
   for (const name of ['node-1', 'node-2']) {
@@ -92,7 +105,7 @@ test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoi
   for (const [i, p] of bound.entries()) {
     const ip = `10.244.${i}.10`;
     ipOf.set(String(p.metadata.name), ip);
-    await pods.updateStatus({ ...p, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: i < 2 ? 'True' : 'False' }] } });
+    await writePodStatus(String(p.metadata.name), () => ({ phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: i < 2 ? 'True' : 'False' }] }));
   }
   const readyIps = [ipOf.get(String(bound[0].metadata.name)), ipOf.get(String(bound[1].metadata.name))].sort();
   const ep = await logsOnFailure(
@@ -139,8 +152,7 @@ test('Deployment of 3 + Service: pods named and labelled like Kubernetes, Endpoi
 
   // The third pod becomes ready, the first is deleted (terminating: the apiserver keeps it
   // until its node confirms) and is replaced by a fourth.
-  const third = await pods.get('default', String(bound[2].metadata.name));
-  await pods.updateStatus({ ...third, status: { ...third.status, conditions: [{ type: 'Ready', status: 'True' }] } });
+  await writePodStatus(String(bound[2].metadata.name), (cur) => ({ ...cur, conditions: [{ type: 'Ready', status: 'True' }] }));
   await pods.delete('default', String(bound[0].metadata.name));
   const terminatingIp = ipOf.get(String(bound[0].metadata.name));
   await logsOnFailure(
