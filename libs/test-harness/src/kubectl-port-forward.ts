@@ -43,8 +43,23 @@ export async function forwardPort(kubectl: string, args: string[], env: NodeJS.P
   };
 }
 
-/** GET http://127.0.0.1:<port><path> on its own connection */
-export function httpGet(port: number, path: string, timeoutMs = 20_000): Promise<{ status: number; body: Buffer }> {
+/**
+ * GET http://127.0.0.1:<port><path> on its own connection. A connection that kubectl resets
+ * before any response is tried once more, loudly: svcnet's port-forward intermittently resets a
+ * forwarded connection (a known, not yet understood bug, noted in the stop's closing note); a
+ * second reset fails the test.
+ */
+export async function httpGet(port: number, path: string, timeoutMs = 20_000): Promise<{ status: number; body: Buffer }> {
+  try {
+    return await getOnce(port, path, timeoutMs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET') throw e;
+    process.stderr.write(`warning: GET :${port}${path} through kubectl port-forward was reset before a response; trying once more\n`);
+    return getOnce(port, path, timeoutMs);
+  }
+}
+
+function getOnce(port: number, path: string, timeoutMs: number): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
       const parts: Buffer[] = [];
