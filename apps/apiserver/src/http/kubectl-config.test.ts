@@ -9,10 +9,9 @@ import { waitFor } from '@svcnet/test-harness';
 import { startKubectlCluster, KUBECTL, type KubectlCluster } from './kubectl-harness';
 
 let c: KubectlCluster;
-const haveKubectl = fs.existsSync(KUBECTL);
 
 before(async () => {
-  if (haveKubectl) c = await startKubectlCluster();
+  c = await startKubectlCluster();
 });
 after(async () => {
   await c?.stop();
@@ -41,7 +40,7 @@ function rows(out: string): string[][] {
 
 const AGE = /^\d+s$/;
 
-test('kubectl create configmap --from-literal --from-file, get cm, describe, -o jsonpath', { skip: !haveKubectl }, async () => {
+test('kubectl create configmap --from-literal --from-file, get cm, describe, -o jsonpath', async () => {
   write('app.properties', 'color=blue\nsize=3\n');
   fs.writeFileSync(path.join(c.dir, 'blob.bin'), Buffer.from([0xff, 0x00, 0xfe]));
   assert.equal(await ok(['create', 'configmap', 'app', '--from-literal=mode=prod', '--from-literal=empty=', '--from-file=app.properties']), 'configmap/app created\n');
@@ -74,7 +73,7 @@ test('kubectl create configmap --from-literal --from-file, get cm, describe, -o 
   }
 });
 
-test('kubectl create secret generic and docker-registry; get secret; describe shows sizes only', { skip: !haveKubectl }, async () => {
+test('kubectl create secret generic and docker-registry; get secret; describe shows sizes only', async () => {
   assert.equal(await ok(['create', 'secret', 'generic', 'db', '--from-literal=password=s3cr3t', '--from-literal=user=admin']), 'secret/db created\n');
   assert.equal(
     await ok(['create', 'secret', 'docker-registry', 'regcred', '--docker-server=registry.example.com', '--docker-username=bob', '--docker-password=pw', '--docker-email=bob@example.com']),
@@ -94,7 +93,7 @@ test('kubectl create secret generic and docker-registry; get secret; describe sh
   assert.doesNotMatch(d, /s3cr3t/);
 });
 
-test('stringData is merged into data and never stored; immutable secrets refuse data changes', { skip: !haveKubectl }, async () => {
+test('stringData is merged into data and never stored; immutable secrets refuse data changes', async () => {
   const f = write('s.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: frozen\nimmutable: true\nstringData:\n  token: abc\n');
   assert.equal(await ok(['apply', '-f', f]), 'secret/frozen created\n');
   const s = JSON.parse(await ok(['get', 'secret', 'frozen', '-o', 'json']));
@@ -105,7 +104,7 @@ test('stringData is merged into data and never stored; immutable secrets refuse 
   assert.equal(err, 'The Secret "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
 });
 
-test('ConfigMap and Secret validation errors read as on Kubernetes, and nothing is stored', { skip: !haveKubectl }, async () => {
+test('ConfigMap and Secret validation errors read as on Kubernetes, and nothing is stored', async () => {
   const bad = await fails(['create', '-f', write('badcm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: badcm\ndata:\n  foo bar: x\n')]);
   assert.equal(
     bad,
@@ -174,7 +173,7 @@ spec:
     fsGroup: 2000
 `;
 
-test('a pod with volumes, envFrom, secretKeyRef, resources and securityContext is stored and defaulted as Kubernetes does', { skip: !haveKubectl }, async () => {
+test('a pod with volumes, envFrom, secretKeyRef, resources and securityContext is stored and defaulted as Kubernetes does', async () => {
   assert.equal(await ok(['apply', '-f', write('pod.yaml', POD)]), 'pod/web created\n');
   const p = JSON.parse(await ok(['get', 'pod', 'web', '-o', 'json']));
   assert.deepEqual(p.spec.volumes, [{ name: 'cfg', configMap: { name: 'app', defaultMode: 420 } }, { name: 'scratch', emptyDir: {} }]);
@@ -194,7 +193,7 @@ test('a pod with volumes, envFrom, secretKeyRef, resources and securityContext i
   assert.match(d, /^\s+\/etc\/app from cfg \(ro\)$/m);
 });
 
-test('pod validation errors read as on Kubernetes, and nothing is stored', { skip: !haveKubectl }, async () => {
+test('pod validation errors read as on Kubernetes, and nothing is stored', async () => {
   const pod = (name: string, edit: (s: string) => string) => write(`${name}.yaml`, edit(POD.replace('name: web', `name: ${name}`)));
   const mount = await fails(['create', '-f', pod('badmount', (s) => s.replace('- name: cfg\n      mountPath', '- name: nope\n      mountPath'))]);
   assert.equal(mount, 'The Pod "badmount" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "nope"');

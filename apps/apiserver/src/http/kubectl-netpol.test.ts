@@ -8,10 +8,9 @@ import * as path from 'node:path';
 import { startKubectlCluster, KUBECTL, type KubectlCluster } from './kubectl-harness';
 
 let c: KubectlCluster;
-const haveKubectl = fs.existsSync(KUBECTL);
 
 before(async () => {
-  if (haveKubectl) c = await startKubectlCluster();
+  c = await startKubectlCluster();
 });
 after(async () => {
   await c?.stop();
@@ -69,7 +68,7 @@ spec:
       port: 5978
 `;
 
-test('kubectl apply/get/describe/patch a NetworkPolicy (the Kubernetes docs example)', { skip: !haveKubectl }, async () => {
+test('kubectl apply/get/describe/patch a NetworkPolicy (the Kubernetes docs example)', async () => {
   assert.equal(await ok(['apply', '-f', write('np.yaml', POLICY)]), 'networkpolicy.networking.k8s.io/test-network-policy created\n');
   assert.equal(await ok(['apply', '-f', write('deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n')]), 'networkpolicy.networking.k8s.io/default-deny created\n');
   const t = rows(await ok(['get', 'netpol']));
@@ -98,7 +97,7 @@ test('kubectl apply/get/describe/patch a NetworkPolicy (the Kubernetes docs exam
   assert.equal(await ok(['delete', 'netpol', 'default-deny', 'test-network-policy']), 'networkpolicy.networking.k8s.io "default-deny" deleted\nnetworkpolicy.networking.k8s.io "test-network-policy" deleted\n');
 });
 
-test('invalid NetworkPolicies are refused with Kubernetes\' messages and nothing is stored', { skip: !haveKubectl }, async () => {
+test('invalid NetworkPolicies are refused with Kubernetes\' messages and nothing is stored', async () => {
   const bad = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:

@@ -10,10 +10,9 @@ import { waitFor } from '@svcnet/test-harness';
 import { startKubectlCluster, KUBECTL, type KubectlCluster } from './kubectl-harness';
 
 let c: KubectlCluster;
-const haveKubectl = fs.existsSync(KUBECTL);
 
 before(async () => {
-  if (haveKubectl) c = await startKubectlCluster();
+  c = await startKubectlCluster();
 });
 after(async () => {
   await c?.stop();
@@ -54,7 +53,7 @@ spec:
     targetPort: 8080
 `;
 
-test('kubectl create, get (plain, wide, labels, jsonpath) and describe a Service', { skip: !haveKubectl }, async () => {
+test('kubectl create, get (plain, wide, labels, jsonpath) and describe a Service', async () => {
   assert.equal(await ok(['create', '-f', write('svc.yaml', SVC)]), 'service/nginx created\n');
   const t = rows(await ok(['get', 'svc']));
   assert.deepEqual(t[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
@@ -84,7 +83,7 @@ test('kubectl create, get (plain, wide, labels, jsonpath) and describe a Service
   assert.match(d, /^Events:\s+<none>$/m);
 });
 
-test('kubectl apply creates, changes and re-applies; delete -f removes', { skip: !haveKubectl }, async () => {
+test('kubectl apply creates, changes and re-applies; delete -f removes', async () => {
   const f = write('web.yaml', SVC.replace(/nginx/g, 'web'));
   assert.equal(await ok(['apply', '-f', f]), 'service/web created\n');
   const ann = await ok(['get', 'svc', 'web', '-o', 'jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}']);
@@ -101,7 +100,7 @@ test('kubectl apply creates, changes and re-applies; delete -f removes', { skip:
   assert.equal(gone.stderr.trim(), 'Error from server (NotFound): services "web" not found');
 });
 
-test('validation errors read as on Kubernetes, and nothing is stored', { skip: !haveKubectl }, async () => {
+test('validation errors read as on Kubernetes, and nothing is stored', async () => {
   const np = await c.kubectl(['create', '-f', write('np.yaml', `apiVersion: v1
 kind: Service
 metadata:
@@ -164,7 +163,7 @@ spec:
   }
 });
 
-test('kubectl create deployment, expose as LoadBalancer, create namespace (protobuf bodies)', { skip: !haveKubectl }, async () => {
+test('kubectl create deployment, expose as LoadBalancer, create namespace (protobuf bodies)', async () => {
   assert.equal(await ok(['create', 'deployment', 'web01', '--image=nginx']), 'deployment.apps/web01 created\n');
   assert.equal(await ok(['expose', 'deployment', 'web01', '--type', 'LoadBalancer', '--port', '80', '--name', 'lb-web01']), 'service/lb-web01 exposed\n');
   const lb = rows(await ok(['get', 'svc', 'lb-web01', '-o', 'wide']))[1];
@@ -183,7 +182,7 @@ test('kubectl create deployment, expose as LoadBalancer, create namespace (proto
   assert.deepEqual(ns[1].slice(0, 2), ['bluegreen', 'Active']);
 });
 
-test('pods and endpoints print like Kubernetes; label selectors and custom columns work', { skip: !haveKubectl }, async () => {
+test('pods and endpoints print like Kubernetes; label selectors and custom columns work', async () => {
   const pods = c.api.client.resource<Pod>('pods');
   for (const [i, name] of ['app-a', 'app-b'].entries()) {
     await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], nodeName: 'node-1' } });
@@ -225,7 +224,7 @@ subsets:
   assert.equal(rows(await ok(['get', 'ep', 'empty']))[1][1], '<none>');
 });
 
-test('kubectl get svc -w prints a change as it happens', { skip: !haveKubectl }, async () => {
+test('kubectl get svc -w prints a change as it happens', async () => {
   const w = c.spawnKubectl(['get', 'svc', '-w']);
   let out = '';
   w.stdout!.on('data', (d) => (out += d));
@@ -240,7 +239,7 @@ test('kubectl get svc -w prints a change as it happens', { skip: !haveKubectl },
   }
 });
 
-test('a wrong token is refused; a token from the token file works', { skip: !haveKubectl }, async () => {
+test('a wrong token is refused; a token from the token file works', async () => {
   const bad = await c.kubectl(['--token=not-a-token', 'get', 'svc']);
   assert.equal(bad.code, 1);
   assert.equal(bad.stderr.trim(), 'error: You must be logged in to the server (Unauthorized)');
@@ -265,7 +264,7 @@ test('a wrong token is refused; a token from the token file works', { skip: !hav
   assert.deepEqual(JSON.parse(anon.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
 });
 
-test('server dry runs: kubectl diff, apply/create/delete --dry-run=server store nothing', { skip: !haveKubectl }, async () => {
+test('server dry runs: kubectl diff, apply/create/delete --dry-run=server store nothing', async () => {
   const f = write('dry.yaml', SVC.replace(/nginx/g, 'dry'));
   await ok(['apply', '-f', f]);
   write('dry.yaml', SVC.replace(/nginx/g, 'dry').replace('port: 80', 'port: 9090'));
