@@ -3,7 +3,6 @@
 // the node-agent's kubelet port (/exec|attach/<ns>/<pod>/<container>?command=...) and the
 // two sockets are spliced: frames pass through unchanged. SPDY upgrades are refused with
 // a Status (kubectl 1.32 uses WebSockets first).
-import * as net from 'node:net';
 import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '@svcnet/api-types';
@@ -12,6 +11,7 @@ import type { Logger } from '@svcnet/observability';
 import type { Authenticator } from './auth';
 import type { PodProxy } from './pod-proxy';
 import { parseResourcePath } from './request-path';
+import { proxyUpgradeToKubelet } from './kubelet-upgrade';
 import { toApiError } from './http-io';
 
 export interface UpgradeContext {
@@ -28,8 +28,6 @@ function refuse(socket: Duplex, e: unknown): void {
   const body = JSON.stringify(err.toStatus());
   socket.end(`HTTP/1.1 ${err.code} ${REASON_PHRASE[err.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
-
-const HOP_HEADERS = new Set(['host', 'authorization', 'connection', 'upgrade', 'proxy-connection', 'keep-alive', 'transfer-encoding']);
 
 export function attachUpgradeHandler(server: http.Server, ctx: UpgradeContext): void {
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -56,26 +54,6 @@ async function upgrade(ctx: UpgradeContext, req: http.IncomingMessage, socket: D
   }
   q.delete('container');
   const target = `/${subresource}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(t.container)}?${q}`;
-  const lines = [`GET ${target} HTTP/1.1`, `Host: ${t.kubelet.host}:${t.kubelet.port}`, 'Connection: Upgrade', 'Upgrade: websocket'];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (!HOP_HEADERS.has(req.rawHeaders[i].toLowerCase())) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-  }
-  const up = t.kubelet.socketPath ? net.connect(t.kubelet.socketPath) : net.connect(t.kubelet.port, t.kubelet.host);
-  await new Promise<void>((resolve, reject) => {
-    up.once('connect', resolve);
-    up.once('error', (e) => reject(new ApiError('InternalError', `error dialing backend: dial tcp ${t.kubelet.host}:${t.kubelet.port}: ${e.message}`)));
-  });
-  up.setNoDelay(true);
-  up.write(lines.join('\r\n') + '\r\n\r\n');
-  if (head.length) up.write(head);
-  up.pipe(socket);
-  socket.pipe(up);
-  const close = () => {
-    up.destroy();
-    socket.destroy();
-  };
-  up.on('error', close);
-  up.on('close', close);
-  socket.on('close', close);
+  await proxyUpgradeToKubelet(req, socket, head, t.kubelet, { method: 'GET', path: target, upgrade: 'websocket' });
   ctx.log.debug('pod stream', { subresource, namespace, pod: name, container: t.container });
 }

@@ -4,16 +4,15 @@
 // finding the pod's node, the upgrade request goes to the node-agent's kubelet port
 // (/portForward/<ns>/<pod>) as it came, minus the hop-by-hop headers and the credentials;
 // from its response on the two sockets are spliced, so the kubelet speaks SPDY to kubectl.
-import * as net from 'node:net';
 import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, type Pod } from '@svcnet/api-types';
 import type { UpgradeContext } from './pod-exec';
 import { parseResourcePath } from './request-path';
+import { proxyUpgradeToKubelet } from './kubelet-upgrade';
 import { toApiError } from './http-io';
 
 const REASON_PHRASE: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
-const HOP_HEADERS = new Set(['host', 'authorization', 'connection', 'upgrade', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'proxy-authorization']);
 
 function refuse(socket: Duplex, e: unknown): void {
   const err = toApiError(e);
@@ -62,27 +61,6 @@ async function portForward(ctx: UpgradeContext, req: http.IncomingMessage, socke
   // the node's kubelet endpoint (any container of the pod names the same node)
   const t = await ctx.pods.target(namespace, name, pod.spec.containers[0]?.name ?? null);
   const target = `/portForward/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}${url.search}`;
-  const lines = [`${req.method ?? 'GET'} ${target} HTTP/1.1`, `Host: ${t.kubelet.host}:${t.kubelet.port}`, 'Connection: Upgrade', `Upgrade: ${upgrade}`];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (!HOP_HEADERS.has(req.rawHeaders[i].toLowerCase())) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-  }
-  const up = t.kubelet.socketPath ? net.connect(t.kubelet.socketPath) : net.connect(t.kubelet.port, t.kubelet.host);
-  await new Promise<void>((resolve, reject) => {
-    up.once('connect', resolve);
-    up.once('error', (e) => reject(new ApiError('InternalError', `error dialing backend: dial tcp ${t.kubelet.host}:${t.kubelet.port}: ${e.message}`)));
-  });
-  up.setNoDelay(true);
-  (socket as net.Socket).setNoDelay?.(true);
-  up.write(lines.join('\r\n') + '\r\n\r\n');
-  if (head.length) up.write(head);
-  up.pipe(socket);
-  socket.pipe(up);
-  const close = () => {
-    up.destroy();
-    socket.destroy();
-  };
-  up.on('error', close);
-  up.on('close', close);
-  socket.on('close', close);
+  await proxyUpgradeToKubelet(req, socket, head, t.kubelet, { method: req.method ?? 'GET', path: target, upgrade });
   ctx.log.debug('pod port-forward', { namespace, pod: name, transport: upgrade });
 }
