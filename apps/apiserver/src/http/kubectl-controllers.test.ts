@@ -28,11 +28,6 @@ after(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await c.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 const rows = (out: string) => out.trimEnd().split('\n').map((l) => l.trim().split(/\s{2,}/));
 
 /** what the node-agent would write: Running, Ready, an IP from the node's pod CIDR */
@@ -57,10 +52,10 @@ async function runPods(selector: string): Promise<void> {
 }
 
 test('create deployment + expose: pods, ReplicaSet, Endpoints, EndpointSlices and READY columns', async () => {
-  assert.equal(await ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '--port=80']), 'deployment.apps/web created\n');
-  assert.equal(await ok(['expose', 'deployment', 'web', '--port=8080', '--target-port=80']), 'service/web exposed\n');
+  assert.equal(await c.ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '--port=80']), 'deployment.apps/web created\n');
+  assert.equal(await c.ok(['expose', 'deployment', 'web', '--port=8080', '--target-port=80']), 'service/web exposed\n');
   const pending = await waitFor('2 pods', async () => {
-    const r = rows(await ok(['get', 'po', '-l', 'app=web', '-o', 'wide']));
+    const r = rows(await c.ok(['get', 'po', '-l', 'app=web', '-o', 'wide']));
     return r.length === 3 && r;
   });
   for (const r of pending.slice(1)) {
@@ -70,7 +65,7 @@ test('create deployment + expose: pods, ReplicaSet, Endpoints, EndpointSlices an
   }
   // the ReplicaSet's status follows its pods a moment later
   const rs = await waitFor('rs status 2 current', async () => {
-    const r = rows(await ok(['get', 'rs']));
+    const r = rows(await c.ok(['get', 'rs']));
     return r[1]?.[2] === '2' && r;
   });
   assert.deepEqual(rs[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
@@ -83,19 +78,19 @@ test('create deployment + expose: pods, ReplicaSet, Endpoints, EndpointSlices an
 
   await runPods('app=web');
   const ep = await waitFor('2 endpoints', async () => {
-    const cell = rows(await ok(['get', 'endpoints', 'web']))[1][1];
+    const cell = rows(await c.ok(['get', 'endpoints', 'web']))[1][1];
     return cell.split(',').length === 2 && cell;
   });
   assert.match(ep, /^10\.244\.\d+\.\d+:80,10\.244\.\d+\.\d+:80$/);
-  await waitFor('deployment 2/2', async () => rows(await ok(['get', 'deploy', 'web']))[1][1] === '2/2');
-  const dep = rows(await ok(['get', 'deploy', 'web']));
+  await waitFor('deployment 2/2', async () => rows(await c.ok(['get', 'deploy', 'web']))[1][1] === '2/2');
+  const dep = rows(await c.ok(['get', 'deploy', 'web']));
   assert.deepEqual(dep[1].slice(0, 4), ['web', '2/2', '2', '2']);
-  const es = rows(await ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web']));
+  const es = rows(await c.ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web']));
   assert.deepEqual(es[0], ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE']);
   assert.match(es[1][0], /^web-[a-z0-9]{5}$/);
   assert.deepEqual(es[1].slice(1, 3), ['IPv4', '80']);
   assert.match(es[1][3], /^10\.244\.\d+\.\d+,10\.244\.\d+\.\d+$/);
-  const d = await ok(['describe', 'svc', 'web']);
+  const d = await c.ok(['describe', 'svc', 'web']);
   assert.match(d, new RegExp(`^Endpoints:\\s+${ep.replace(/\./g, '\\.')}$`, 'm'));
   assert.match(d, /^TargetPort:\s+80\/TCP$/m);
 
@@ -103,12 +98,12 @@ test('create deployment + expose: pods, ReplicaSet, Endpoints, EndpointSlices an
   const victim = pending[1][0];
   const del = await c.kubectl(['delete', 'pod', victim, '--grace-period=0', '--force']);
   assert.match(del.stdout, new RegExp(`^pod "${victim}" force deleted$`, 'm'), del.stderr);
-  assert.equal(await ok(['scale', 'deployment', 'web', '--replicas=3']), 'deployment.apps/web scaled\n');
+  assert.equal(await c.ok(['scale', 'deployment', 'web', '--replicas=3']), 'deployment.apps/web scaled\n');
   await waitFor('3 pods, the victim gone', async () => {
-    const names = rows(await ok(['get', 'po', '-l', 'app=web', '-o', 'name'])).map((r) => r[0]);
+    const names = rows(await c.ok(['get', 'po', '-l', 'app=web', '-o', 'name'])).map((r) => r[0]);
     return names.length === 3 && !names.includes(`pod/${victim}`);
   });
   await runPods('app=web');
-  await waitFor('3 endpoints', async () => rows(await ok(['get', 'endpoints', 'web']))[1][1].split(',').length === 3);
-  await waitFor('deployment 3/3', async () => rows(await ok(['get', 'deploy', 'web']))[1][1] === '3/3');
+  await waitFor('3 endpoints', async () => rows(await c.ok(['get', 'endpoints', 'web']))[1][1].split(',').length === 3);
+  await waitFor('deployment 3/3', async () => rows(await c.ok(['get', 'deploy', 'web']))[1][1] === '3/3');
 });

@@ -16,20 +16,6 @@ after(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await c.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-async function fails(args: string[]): Promise<string> {
-  const r = await c.kubectl(args);
-  assert.equal(r.code, 1, `kubectl ${args.join(' ')} should fail: ${r.stdout}`);
-  return r.stderr.trim();
-}
-function write(name: string, text: string): string {
-  fs.writeFileSync(path.join(c.dir, name), text);
-  return name;
-}
 const rows = (out: string): string[][] => out.trimEnd().split('\n').map((l) => l.trim().split(/\s{2,}/));
 
 const POLICY = `apiVersion: networking.k8s.io/v1
@@ -69,15 +55,15 @@ spec:
 `;
 
 test('kubectl apply/get/describe/patch a NetworkPolicy (the Kubernetes docs example)', async () => {
-  assert.equal(await ok(['apply', '-f', write('np.yaml', POLICY)]), 'networkpolicy.networking.k8s.io/test-network-policy created\n');
-  assert.equal(await ok(['apply', '-f', write('deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n')]), 'networkpolicy.networking.k8s.io/default-deny created\n');
-  const t = rows(await ok(['get', 'netpol']));
+  assert.equal(await c.ok(['apply', '-f', c.write('np.yaml', POLICY)]), 'networkpolicy.networking.k8s.io/test-network-policy created\n');
+  assert.equal(await c.ok(['apply', '-f', c.write('deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n')]), 'networkpolicy.networking.k8s.io/default-deny created\n');
+  const t = rows(await c.ok(['get', 'netpol']));
   assert.deepEqual(t[0], ['NAME', 'POD-SELECTOR', 'AGE']);
   assert.deepEqual(t.slice(1).map((r) => r.slice(0, 2)), [['default-deny', '<none>'], ['test-network-policy', 'role=db']]);
   assert.match(t[1][2], /^\d+s$/);
   // defaulting: policyTypes from the rules present, port protocol TCP
-  assert.equal(await ok(['get', 'networkpolicy', 'default-deny', '-o', 'jsonpath={.spec.policyTypes}']), '["Ingress"]');
-  const d = await ok(['describe', 'networkpolicy', 'test-network-policy']);
+  assert.equal(await c.ok(['get', 'networkpolicy', 'default-deny', '-o', 'jsonpath={.spec.policyTypes}']), '["Ingress"]');
+  const d = await c.ok(['describe', 'networkpolicy', 'test-network-policy']);
   for (const line of [
     /^Name:\s+test-network-policy$/m,
     /^Namespace:\s+default$/m,
@@ -92,9 +78,9 @@ test('kubectl apply/get/describe/patch a NetworkPolicy (the Kubernetes docs exam
     /^    To Port: 5978\/TCP$/m,
     /^  Policy Types: Ingress, Egress$/m,
   ]) assert.match(d, line);
-  await ok(['patch', 'netpol', 'default-deny', '--type=merge', '-p', '{"spec":{"egress":[{}],"policyTypes":null}}']);
-  assert.equal(await ok(['get', 'netpol', 'default-deny', '-o', 'jsonpath={.spec.policyTypes}']), '["Ingress","Egress"]');
-  assert.equal(await ok(['delete', 'netpol', 'default-deny', 'test-network-policy']), 'networkpolicy.networking.k8s.io "default-deny" deleted\nnetworkpolicy.networking.k8s.io "test-network-policy" deleted\n');
+  await c.ok(['patch', 'netpol', 'default-deny', '--type=merge', '-p', '{"spec":{"egress":[{}],"policyTypes":null}}']);
+  assert.equal(await c.ok(['get', 'netpol', 'default-deny', '-o', 'jsonpath={.spec.policyTypes}']), '["Ingress","Egress"]');
+  assert.equal(await c.ok(['delete', 'netpol', 'default-deny', 'test-network-policy']), 'networkpolicy.networking.k8s.io "default-deny" deleted\nnetworkpolicy.networking.k8s.io "test-network-policy" deleted\n');
 });
 
 test('invalid NetworkPolicies are refused with Kubernetes\' messages and nothing is stored', async () => {
@@ -115,11 +101,11 @@ spec:
         except: [10.1.0.0/24]
 `;
   assert.equal(
-    await fails(['apply', '-f', write('bad.yaml', bad)]),
+    await c.fails(['apply', '-f', c.write('bad.yaml', bad)]),
     'The NetworkPolicy "bad" is invalid: \n' +
       '* spec.ingress[0].ports[0].endPort: Invalid value: 90: must be greater than or equal to `port`\n' +
       '* spec.ingress[0].ports[1].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"\n' +
       '* spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "10.1.0.0/24": must be a strict subset of `cidr`',
   );
-  assert.match(await fails(['get', 'netpol', 'bad']), /NotFound|not found/);
+  assert.match(await c.fails(['get', 'netpol', 'bad']), /NotFound|not found/);
 });

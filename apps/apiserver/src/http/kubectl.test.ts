@@ -18,17 +18,7 @@ after(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await c.kubectl(args, { input });
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
-function write(name: string, text: string): string {
-  const f = path.join(c.dir, name);
-  fs.writeFileSync(f, text);
-  return name; // kubectl runs in c.dir: messages name the file as the user typed it
-}
 
 /** rows of kubectl's table output, split on runs of 2+ spaces */
 function rows(out: string): string[][] {
@@ -54,8 +44,8 @@ spec:
 `;
 
 test('kubectl create, get (plain, wide, labels, jsonpath) and describe a Service', async () => {
-  assert.equal(await ok(['create', '-f', write('svc.yaml', SVC)]), 'service/nginx created\n');
-  const t = rows(await ok(['get', 'svc']));
+  assert.equal(await c.ok(['create', '-f', c.write('svc.yaml', SVC)]), 'service/nginx created\n');
+  const t = rows(await c.ok(['get', 'svc']));
   assert.deepEqual(t[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
   const nginx = t.find((r) => r[0] === 'nginx')!;
   assert.equal(nginx[1], 'ClusterIP');
@@ -64,17 +54,17 @@ test('kubectl create, get (plain, wide, labels, jsonpath) and describe a Service
   assert.match(nginx[5], AGE);
   assert.deepEqual(t.find((r) => r[0] === 'kubernetes')!.slice(1, 5), ['ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
 
-  const wide = rows(await ok(['get', 'svc', 'nginx', '-o', 'wide']));
+  const wide = rows(await c.ok(['get', 'svc', 'nginx', '-o', 'wide']));
   assert.deepEqual(wide[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR']);
   assert.equal(wide[1][6], 'app=nginx');
-  const labels = rows(await ok(['get', 'svc', 'nginx', '--show-labels']));
+  const labels = rows(await c.ok(['get', 'svc', 'nginx', '--show-labels']));
   assert.deepEqual(labels[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'LABELS']);
   assert.equal(labels[1][6], 'app=nginx,tier=web');
-  const ip = await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
+  const ip = await c.ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
   assert.equal(ip, nginx[2]);
-  assert.equal(await ok(['get', 'svc', '-o', 'jsonpath={.items[*].metadata.name}']), 'kubernetes nginx');
+  assert.equal(await c.ok(['get', 'svc', '-o', 'jsonpath={.items[*].metadata.name}']), 'kubernetes nginx');
 
-  const d = await ok(['describe', 'svc', 'nginx']);
+  const d = await c.ok(['describe', 'svc', 'nginx']);
   assert.match(d, /^Name:\s+nginx$/m);
   assert.match(d, /^Selector:\s+app=nginx$/m);
   assert.match(d, new RegExp(`^IP:\\s+${nginx[2].replace(/\./g, '\\.')}$`, 'm'));
@@ -84,24 +74,24 @@ test('kubectl create, get (plain, wide, labels, jsonpath) and describe a Service
 });
 
 test('kubectl apply creates, changes and re-applies; delete -f removes', async () => {
-  const f = write('web.yaml', SVC.replace(/nginx/g, 'web'));
-  assert.equal(await ok(['apply', '-f', f]), 'service/web created\n');
-  const ann = await ok(['get', 'svc', 'web', '-o', 'jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}']);
+  const f = c.write('web.yaml', SVC.replace(/nginx/g, 'web'));
+  assert.equal(await c.ok(['apply', '-f', f]), 'service/web created\n');
+  const ann = await c.ok(['get', 'svc', 'web', '-o', 'jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}']);
   assert.equal(JSON.parse(ann).metadata.name, 'web');
-  write('web.yaml', SVC.replace(/nginx/g, 'web').replace('port: 80', 'port: 8081').replace('tier: web', 'tier: api'));
-  assert.equal(await ok(['apply', '-f', f]), 'service/web configured\n');
-  assert.equal(await ok(['apply', '-f', f]), 'service/web unchanged\n');
-  const r = rows(await ok(['get', 'svc', 'web', '--show-labels']));
+  c.write('web.yaml', SVC.replace(/nginx/g, 'web').replace('port: 80', 'port: 8081').replace('tier: web', 'tier: api'));
+  assert.equal(await c.ok(['apply', '-f', f]), 'service/web configured\n');
+  assert.equal(await c.ok(['apply', '-f', f]), 'service/web unchanged\n');
+  const r = rows(await c.ok(['get', 'svc', 'web', '--show-labels']));
   assert.equal(r[1][4], '8081/TCP');
   assert.equal(r[1][6], 'app=web,tier=api');
-  assert.equal(await ok(['delete', '-f', f]), 'service "web" deleted\n');
+  assert.equal(await c.ok(['delete', '-f', f]), 'service "web" deleted\n');
   const gone = await c.kubectl(['get', 'svc', 'web']);
   assert.equal(gone.code, 1);
   assert.equal(gone.stderr.trim(), 'Error from server (NotFound): services "web" not found');
 });
 
 test('validation errors read as on Kubernetes, and nothing is stored', async () => {
-  const np = await c.kubectl(['create', '-f', write('np.yaml', `apiVersion: v1
+  const np = await c.kubectl(['create', '-f', c.write('np.yaml', `apiVersion: v1
 kind: Service
 metadata:
   name: sample-nodeport-fail
@@ -116,7 +106,7 @@ spec:
     np.stderr.trim(),
     'The Service "sample-nodeport-fail" is invalid: spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767',
   );
-  const typo = await c.kubectl(['create', '-f', write('typo.yaml', `apiVersion: v1
+  const typo = await c.kubectl(['create', '-f', c.write('typo.yaml', `apiVersion: v1
 kind: Service
 metadata:
   name: typo
@@ -129,7 +119,7 @@ sepc:
     typo.stderr.trim(),
     'Error from server (BadRequest): error when creating "typo.yaml": Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "sepc"',
   );
-  const nested = await c.kubectl(['apply', '-f', write('typo2.yaml', `apiVersion: v1
+  const nested = await c.kubectl(['apply', '-f', c.write('typo2.yaml', `apiVersion: v1
 kind: Service
 metadata:
   name: typo2
@@ -140,7 +130,7 @@ spec:
 `)]);
   assert.equal(nested.code, 1);
   assert.match(nested.stderr, /Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec\.ports\[0\]\.prot"/);
-  const wrongType = await c.kubectl(['create', '-f', write('type.yaml', `apiVersion: v1
+  const wrongType = await c.kubectl(['create', '-f', c.write('type.yaml', `apiVersion: v1
 kind: Service
 metadata:
   name: wrongtype
@@ -150,34 +140,34 @@ spec:
 `)]);
   assert.equal(wrongType.code, 1);
   assert.match(wrongType.stderr, /json: cannot unmarshal string into Go struct field ServicePort\.spec\.ports\.port of type int32/);
-  const warnFile = write('warn.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: warned\nspec:\n  sepc: 1\n  ports:\n  - port: 80\n');
+  const warnFile = c.write('warn.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: warned\nspec:\n  sepc: 1\n  ports:\n  - port: 80\n');
   const warned = await c.kubectl(['create', '-f', warnFile, '--validate=warn']);
   assert.equal(warned.stdout, 'service/warned created\n');
   assert.equal(warned.stderr, 'Warning: unknown field "spec.sepc"\n');
   const ignored = await c.kubectl(['replace', '-f', warnFile, '--validate=false']);
   assert.equal(ignored.stdout, 'service/warned replaced\n');
   assert.equal(ignored.stderr, '');
-  assert.equal(await ok(['get', 'svc', 'warned', '-o', 'jsonpath={.spec.sepc}']), '');
+  assert.equal(await c.ok(['get', 'svc', 'warned', '-o', 'jsonpath={.spec.sepc}']), '');
   for (const name of ['typo', 'typo2', 'wrongtype', 'sample-nodeport-fail']) {
     assert.equal((await c.kubectl(['get', 'svc', name])).code, 1, `${name} must not exist`);
   }
 });
 
 test('kubectl create deployment, expose as LoadBalancer, create namespace (protobuf bodies)', async () => {
-  assert.equal(await ok(['create', 'deployment', 'web01', '--image=nginx']), 'deployment.apps/web01 created\n');
-  assert.equal(await ok(['expose', 'deployment', 'web01', '--type', 'LoadBalancer', '--port', '80', '--name', 'lb-web01']), 'service/lb-web01 exposed\n');
-  const lb = rows(await ok(['get', 'svc', 'lb-web01', '-o', 'wide']))[1];
+  assert.equal(await c.ok(['create', 'deployment', 'web01', '--image=nginx']), 'deployment.apps/web01 created\n');
+  assert.equal(await c.ok(['expose', 'deployment', 'web01', '--type', 'LoadBalancer', '--port', '80', '--name', 'lb-web01']), 'service/lb-web01 exposed\n');
+  const lb = rows(await c.ok(['get', 'svc', 'lb-web01', '-o', 'wide']))[1];
   assert.equal(lb[1], 'LoadBalancer');
   assert.equal(lb[3], '<pending>');
   assert.match(lb[4], /^80:3\d{4}\/TCP$/);
   assert.equal(lb[6], 'app=web01');
-  const dep = rows(await ok(['get', 'deploy', '-o', 'wide']));
+  const dep = rows(await c.ok(['get', 'deploy', '-o', 'wide']));
   assert.deepEqual(dep[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
   assert.deepEqual([dep[1][0], dep[1][1], dep[1][2], dep[1][3], dep[1][5], dep[1][6], dep[1][7]], ['web01', '0/1', '0', '0', 'nginx', 'nginx', 'app=web01']);
-  assert.equal(await ok(['scale', 'deployment', 'web01', '--replicas=3']), 'deployment.apps/web01 scaled\n');
-  assert.equal(await ok(['get', 'deploy', 'web01', '-o', 'jsonpath={.spec.replicas}']), '3');
-  assert.equal(await ok(['create', 'namespace', 'bluegreen']), 'namespace/bluegreen created\n');
-  const ns = rows(await ok(['get', 'ns', 'bluegreen']));
+  assert.equal(await c.ok(['scale', 'deployment', 'web01', '--replicas=3']), 'deployment.apps/web01 scaled\n');
+  assert.equal(await c.ok(['get', 'deploy', 'web01', '-o', 'jsonpath={.spec.replicas}']), '3');
+  assert.equal(await c.ok(['create', 'namespace', 'bluegreen']), 'namespace/bluegreen created\n');
+  const ns = rows(await c.ok(['get', 'ns', 'bluegreen']));
   assert.deepEqual(ns[0], ['NAME', 'STATUS', 'AGE']);
   assert.deepEqual(ns[1].slice(0, 2), ['bluegreen', 'Active']);
 });
@@ -196,15 +186,15 @@ test('pods and endpoints print like Kubernetes; label selectors and custom colum
     };
     await pods.updateStatus(cur);
   }
-  const wide = rows(await ok(['get', 'po', '-o', 'wide', '-l', 'app=x']));
+  const wide = rows(await c.ok(['get', 'po', '-o', 'wide', '-l', 'app=x']));
   assert.deepEqual(wide[0], ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
   assert.deepEqual([wide[1][0], wide[1][1], wide[1][2], wide[1][3], wide[1][5], wide[1][6], wide[1][7], wide[1][8]], ['app-a', '1/1', 'Running', '0', '10.244.1.2', 'node-1', '<none>', '<none>']);
   assert.equal(wide[2][3], '1');
-  const cc = await ok(['get', 'pods', '-l', 'app=x', '-o', 'custom-columns=NAME:{metadata.name},IP:{status.podIP}']);
+  const cc = await c.ok(['get', 'pods', '-l', 'app=x', '-o', 'custom-columns=NAME:{metadata.name},IP:{status.podIP}']);
   assert.equal(cc, 'NAME    IP\napp-a   10.244.1.2\napp-b   10.244.1.3\n');
   assert.equal((await c.kubectl(['get', 'pods', '-l', 'app=none'])).stderr.trim(), 'No resources found in default namespace.');
 
-  await ok(['create', '-f', write('ep.yaml', `apiVersion: v1
+  await c.ok(['create', '-f', c.write('ep.yaml', `apiVersion: v1
 kind: Endpoints
 metadata:
   name: many
@@ -217,11 +207,11 @@ subsets:
   ports:
   - port: 80
 `)]);
-  const ep = rows(await ok(['get', 'endpoints', 'many']));
+  const ep = rows(await c.ok(['get', 'endpoints', 'many']));
   assert.deepEqual(ep[0], ['NAME', 'ENDPOINTS', 'AGE']);
   assert.equal(ep[1][1], '10.244.1.2:80,10.244.2.3:80,10.244.3.4:80 + 1 more...');
-  await ok(['create', '-f', write('ep0.yaml', 'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: empty\n')]);
-  assert.equal(rows(await ok(['get', 'ep', 'empty']))[1][1], '<none>');
+  await c.ok(['create', '-f', c.write('ep0.yaml', 'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: empty\n')]);
+  assert.equal(rows(await c.ok(['get', 'ep', 'empty']))[1][1], '<none>');
 });
 
 test('kubectl get svc -w prints a change as it happens', async () => {
@@ -230,7 +220,7 @@ test('kubectl get svc -w prints a change as it happens', async () => {
   w.stdout!.on('data', (d) => (out += d));
   try {
     await waitFor('the initial list', () => out.includes('kubernetes'), 15_000);
-    await ok(['create', 'service', 'clusterip', 'watched', '--tcp=5678:8080']);
+    await c.ok(['create', 'service', 'clusterip', 'watched', '--tcp=5678:8080']);
     const line = await waitFor('the new service in the watch', () => out.split('\n').find((l) => l.startsWith('watched ')), 10_000);
     assert.match(line, /^watched\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+5678\/TCP\s+\d+s$/);
     assert.equal(out.split('\n').filter((l) => l.startsWith('NAME')).length, 1, 'one header');
@@ -250,8 +240,8 @@ test('a wrong token is refused; a token from the token file works', async () => 
   assert.equal(good.stdout, 'namespace/default\n', good.stderr);
   const who = await c.kubectl(['auth', 'whoami'], { kubeconfig: tokenKc });
   assert.match(who.stdout, /^Username\s+alice$/m, who.stderr);
-  assert.match((await ok(['auth', 'whoami'])), /^Username\s+kubernetes-admin\nGroups\s+\[system:masters system:authenticated\]$/m);
-  assert.equal(await ok(['auth', 'can-i', 'delete', 'pods']), 'yes\n');
+  assert.match((await c.ok(['auth', 'whoami'])), /^Username\s+kubernetes-admin\nGroups\s+\[system:masters system:authenticated\]$/m);
+  assert.equal(await c.ok(['auth', 'can-i', 'delete', 'pods']), 'yes\n');
   // no credentials at all: 401 with a Status
   const anon = await new Promise<{ code: number; body: string }>((resolve, reject) => {
     https.get(`${c.server}/api/v1/namespaces/default/services`, { ca: fs.readFileSync(c.certs.caFile) }, (res) => {
@@ -265,15 +255,15 @@ test('a wrong token is refused; a token from the token file works', async () => 
 });
 
 test('server dry runs: kubectl diff, apply/create/delete --dry-run=server store nothing', async () => {
-  const f = write('dry.yaml', SVC.replace(/nginx/g, 'dry'));
-  await ok(['apply', '-f', f]);
-  write('dry.yaml', SVC.replace(/nginx/g, 'dry').replace('port: 80', 'port: 9090'));
+  const f = c.write('dry.yaml', SVC.replace(/nginx/g, 'dry'));
+  await c.ok(['apply', '-f', f]);
+  c.write('dry.yaml', SVC.replace(/nginx/g, 'dry').replace('port: 80', 'port: 9090'));
   const diff = await c.kubectl(['diff', '-f', f]);
   assert.equal(diff.code, 1, diff.stderr);
   assert.match(diff.stdout, /^   - name: http\n-    port: 80\n\+    port: 9090$/m);
-  assert.equal(await ok(['apply', '-f', f, '--dry-run=server']), 'service/dry configured (server dry run)\n');
-  assert.equal(await ok(['create', 'deployment', 'drydep', '--image=nginx', '--dry-run=server']), 'deployment.apps/drydep created (server dry run)\n');
-  assert.equal(await ok(['delete', 'svc', 'dry', '--dry-run=server']), 'service "dry" deleted (server dry run)\n');
-  assert.equal(await ok(['get', 'svc', 'dry', '-o', 'jsonpath={.spec.ports[0].port}']), '80');
+  assert.equal(await c.ok(['apply', '-f', f, '--dry-run=server']), 'service/dry configured (server dry run)\n');
+  assert.equal(await c.ok(['create', 'deployment', 'drydep', '--image=nginx', '--dry-run=server']), 'deployment.apps/drydep created (server dry run)\n');
+  assert.equal(await c.ok(['delete', 'svc', 'dry', '--dry-run=server']), 'service "dry" deleted (server dry run)\n');
+  assert.equal(await c.ok(['get', 'svc', 'dry', '-o', 'jsonpath={.spec.ports[0].port}']), '80');
   assert.equal((await c.kubectl(['get', 'deploy', 'drydep'])).code, 1);
 });
